@@ -1,0 +1,150 @@
+"""The decoding layers shared by PHI1 and EU DCC: Base45, bounded zlib, CBOR, COSE_Sign1.
+
+Every function here takes untrusted bytes and either returns a value or raises
+:class:`CodecError` with a result code (``MALFORMED`` or ``TOO_LARGE``): never
+another exception, never unbounded memory.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+import base45
+import cbor2
+
+MALFORMED: Final = "MALFORMED"
+TOO_LARGE: Final = "TOO_LARGE"
+
+#: COSE_Sign1 is CBOR tag 18 (RFC 9052).
+COSE_SIGN1_TAG: Final = 18
+#: Nesting depth allowed in any CBOR item we decode (claims are shallow; the DCC
+#: payload nests about six levels).
+MAX_CBOR_DEPTH: Final = 32
+
+
+class CodecError(Exception):
+    """A decoding layer failed; ``code`` is the verification result it maps to."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+def _keep_tag(tag: int) -> Any:
+    def decode(decoder: Any, _immutable: Any) -> cbor2.CBORTag:
+        return cbor2.CBORTag(tag, decoder.decode())
+
+    return decode
+
+
+# cbor2 turns these tags into Python values (bignums into int, dates into datetime,
+# ...); a claim must be told apart from such a value, so they stay CBORTag objects.
+_SEMANTIC_AS_TAGS: Final = {tag: _keep_tag(tag) for tag in (0, 1, 2, 3, 4, 5, 25, 28, 29, 30, 256, 258, 260, 261, 270)}
+
+
+def b45decode(text: str) -> bytes:
+    """RFC 9285 Base45 decoding; any invalid character or length is ``MALFORMED``."""
+    try:
+        return bytes(base45.b45decode(text))
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise CodecError(MALFORMED, f"base45: {exc}") from None
+
+
+def b45encode(data: bytes) -> str:
+    """RFC 9285 Base45 encoding."""
+    return str(base45.b45encode(data).decode("ascii"))
+
+
+def inflate_bounded(data: bytes, limit: int) -> bytes:
+    """Inflate exactly one RFC 1950 zlib stream, never producing more than ``limit`` bytes.
+
+    Output past ``limit`` is ``TOO_LARGE`` (decompression stops there, so a zip bomb
+    costs at most ``limit + 1`` bytes); a truncated stream, a bad Adler-32 or bytes
+    after the end of the stream are ``MALFORMED``.
+    """
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise CodecError(MALFORMED, f"zlib: {exc}") from None
+    if len(out) > limit:
+        raise CodecError(TOO_LARGE, f"zlib: inflates past {limit} bytes")
+    if not inflater.eof:
+        raise CodecError(MALFORMED, "zlib: incomplete stream")
+    if inflater.unused_data:
+        raise CodecError(MALFORMED, "zlib: bytes after the end of the stream")
+    return out
+
+
+def cbor_decode_one(data: bytes) -> Any:
+    """Decode exactly one CBOR item; trailing bytes, nesting past the bound and
+    duplicate map keys are ``MALFORMED``. Semantic tags stay :class:`cbor2.CBORTag`."""
+    stream = io.BytesIO(data)
+    try:
+        decoder = cbor2.CBORDecoder(
+            stream,
+            semantic_decoders=_SEMANTIC_AS_TAGS,
+            max_depth=MAX_CBOR_DEPTH,
+            allow_duplicate_keys=False,
+        )
+        item = decoder.decode()
+    except (cbor2.CBORError, ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
+        raise CodecError(MALFORMED, f"cbor: {exc}") from None
+    if stream.tell() != len(data):
+        raise CodecError(MALFORMED, "cbor: trailing bytes after the item")
+    return item
+
+
+@dataclass(frozen=True, slots=True)
+class CoseSign1:
+    """The four parts of a COSE_Sign1 structure, headers decoded."""
+
+    protected_bytes: bytes
+    protected: Mapping[Any, Any]
+    unprotected: Mapping[Any, Any]
+    payload: bytes
+    signature: bytes
+
+    def sig_structure(self) -> bytes:
+        """The ``Sig_structure`` the signature covers (RFC 9052 §4.4, no external AAD)."""
+        return cbor2.dumps(["Signature1", self.protected_bytes, b"", self.payload])
+
+
+def parse_cose_sign1(item: Any) -> CoseSign1:
+    """Check the COSE_Sign1 shape: tag 18 or untagged, four elements, typed parts."""
+    if isinstance(item, cbor2.CBORTag):
+        if item.tag != COSE_SIGN1_TAG:
+            raise CodecError(MALFORMED, f"cose: outer tag {item.tag} is not 18")
+        item = item.value
+    if not isinstance(item, list | tuple) or len(item) != 4:
+        raise CodecError(MALFORMED, "cose: not a 4-element COSE_Sign1 array")
+    protected_bytes, unprotected, payload, signature = item
+    if not isinstance(protected_bytes, bytes):
+        raise CodecError(MALFORMED, "cose: protected header is not a byte string")
+    if protected_bytes:
+        protected = cbor_decode_one(protected_bytes)
+        if not isinstance(protected, Mapping):
+            raise CodecError(MALFORMED, "cose: protected header is not a map")
+    else:
+        protected = {}
+    if not isinstance(unprotected, Mapping):
+        raise CodecError(MALFORMED, "cose: unprotected header is not a map")
+    if not isinstance(payload, bytes):
+        raise CodecError(MALFORMED, "cose: payload is not a byte string")
+    if not isinstance(signature, bytes):
+        raise CodecError(MALFORMED, "cose: signature is not a byte string")
+    return CoseSign1(protected_bytes, protected, unprotected, payload, signature)
+
+
+def encode_cose_sign1(protected: dict[Any, Any], payload: bytes, sign: Any, *, tagged: bool = True) -> bytes:
+    """Build a COSE_Sign1 whose signature is ``sign(sig_structure_bytes)`` (for issuers and tests)."""
+    protected_bytes = cbor2.dumps(protected) if protected else b""
+    unsigned = CoseSign1(protected_bytes, protected, {}, payload, b"")
+    signature = sign(unsigned.sig_structure())
+    body = [protected_bytes, {}, payload, signature]
+    return cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, body) if tagged else body)
