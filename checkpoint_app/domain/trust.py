@@ -148,3 +148,14 @@ def merge_trust_lists(lists: Iterable[TrustList]) -> TrustList:
         issued_at = max(issued_at, tl.issued_at)
         demo = demo or tl.demo
     return TrustList(version=version, issued_at=issued_at, keys=keys, demo=demo)
+
+
+def merge_revocations(lists: Iterable[Revocations]) -> Revocations:
+    """Union of several revocation lists."""
+    merged = list(lists)
+    if not merged:
+        return Revocations.empty()
+    return Revocations(
+        version=max(r.version for r in merged),
+        cids=frozenset().union(*(r.cids for r in merged)),
+    )

@@ -1,0 +1,111 @@
+"""The ``checkpoint-app`` command line (DESIGN.md §5).
+
+Exit codes: 0 the command did its job (whatever the verdicts); 1 a check failed;
+2 bad usage or unreadable input, with one line on stderr saying what to do.
+Subcommands import only what they need, so ``verify`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from checkpoint_app import __version__
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad usage or unreadable input: exit 2 with this one-line message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        dest="sub_data_dir",
+        metavar="DIR",
+        help="runtime data directory (store and downloaded cache)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="checkpoint-app",
+        description="Epidemic checkpoint station: scan and verify health codes, admit travellers, "
+        "tick bus rosters, review and sync the log. 检查站：扫码核验、入场登记、车辆点名、日志审阅与同步。",
+    )
+    parser.add_argument("--version", action="version", version=f"checkpoint-app {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="runtime data directory")
+    parser.add_argument("--portable", action="store_true", help="keep data in checkpoint-data/ beside the program")
+    parser.add_argument("--demo", action="store_true", help="demo mode: demo data, demo issuer trusted")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    verify = sub.add_parser(
+        "verify",
+        help="verify QR texts offline; one JSON line per input line",
+        description="Verify one QR text (or, with '-', one per line from stdin) against the offline "
+        "cache or the given files. Prints exactly one JSON object per input line.",
+    )
+    _add_data_dir(verify)
+    verify.add_argument("text", metavar="TEXT | -", nargs="?", help="the QR text, or - to read lines from stdin")
+    verify.add_argument("--trust-list", metavar="FILE", help="PHI1 trust list (replaces the cached one)")
+    verify.add_argument("--revocations", metavar="FILE", help="PHI1 revocation list (replaces the cached one)")
+    verify.add_argument(
+        "--dcc-cert",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="EU DCC document signer certificate, PEM or DER; repeatable (replaces the cached ones)",
+    )
+    verify.add_argument("--at", metavar="TIME", help="verification clock: epoch seconds or ISO 8601")
+    verify.add_argument("--demo", dest="sub_demo", action="store_true", help="also trust the demo issuer")
+
+    demo_codes = sub.add_parser(
+        "demo-codes",
+        help="print fresh sample codes from the DEMO-ONLY issuer, one per line",
+        description="Print fresh sample QR texts signed by the demo issuer (trusted only in demo mode), "
+        "one per line; with --labels, 'label<TAB>text'.",
+    )
+    _add_data_dir(demo_codes)
+    demo_codes.add_argument("--at", metavar="TIME", help="issue time: epoch seconds or ISO 8601")
+    demo_codes.add_argument("--labels", action="store_true", help="prefix each code with its label and a tab")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "sub_data_dir", None):
+        args.data_dir = args.sub_data_dir
+    if getattr(args, "sub_demo", False):
+        args.demo = True
+    try:
+        if args.command == "verify":
+            from checkpoint_app.cli.verify_cmd import run_verify
+
+            return run_verify(args)
+        if args.command == "demo-codes":
+            from checkpoint_app.cli.demo_cmd import run_demo_codes
+
+            return run_demo_codes(args)
+        if args.demo:
+            from checkpoint_app.cli.demo_cmd import run_demo_walkthrough
+
+            return run_demo_walkthrough(args)
+        raise UsageError(
+            "the desktop GUI is not part of this build yet; try 'checkpoint-app --demo' "
+            "or 'checkpoint-app verify --help'"
+        )
+    except UsageError as exc:
+        print(f"checkpoint-app: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

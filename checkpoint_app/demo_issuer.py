@@ -1,0 +1,103 @@
+"""The demo issuer: fresh PHI1 codes for the fictitious demo people of the seed.
+
+Its key is the DEMO-ONLY key in ``offline_cache/demo/`` (public by design); the
+codes verify only where the demo trust list is trusted, i.e. in demo mode.
+Used by ``checkpoint-app --demo``, ``checkpoint-app demo-codes``, the demo
+central server and tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from checkpoint_app.domain.phi1 import encode_phi1
+from checkpoint_app.paths import seed_dir
+
+DEFAULT_TTL_SECONDS = 300  # issuers refresh dynamic codes every few minutes
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCode:
+    """A labelled sample code: what it is meant to show, and its QR text."""
+
+    label: str
+    text: str
+
+
+class DemoIssuer:
+    """Signs PHI1 codes with the demo issuer key."""
+
+    def __init__(self, demo_dir: Path | None = None) -> None:
+        demo_dir = demo_dir or seed_dir() / "demo"
+        trust = json.loads((demo_dir / "phi1_trust_list.json").read_text(encoding="utf-8"))
+        key_entry = trust["keys"][0]
+        self.kid = base64.b64decode(key_entry["kid"])
+        self.iss: str = key_entry["iss"]
+        key = serialization.load_pem_private_key((demo_dir / "phi1_issuer_key.pem").read_bytes(), None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("the demo issuer key is not an Ed25519 key")
+        self._key = key
+        people = json.loads((demo_dir / "people.json").read_text(encoding="utf-8"))
+        self.people: list[dict[str, Any]] = people["people"]
+
+    def claims_for(self, person: dict[str, Any], now: int, ttl: int = DEFAULT_TTL_SECONDS) -> dict[str, Any]:
+        claims: dict[str, Any] = {
+            "v": 1,
+            "iss": self.iss,
+            "cid": person["cid"],
+            "nam": person["nam"],
+            "idt": person["idt"],
+            "idm": person["idm"],
+            "sts": person["sts"],
+            "sat": now - 6 * 3600,
+            "iat": now,
+            "exp": now + ttl,
+        }
+        if "tel" in person:
+            claims["tel"] = person["tel"]
+        if "nat" in person:
+            claims["nat"] = {"res": person["nat"], "at": now - 20 * 3600}
+        return claims
+
+    def issue(self, claims: dict[str, Any]) -> str:
+        return encode_phi1(claims, self.kid, self._key)
+
+    def sample_codes(self, now: int) -> list[DemoCode]:
+        """One code per demo person, plus the cases a volunteer must recognise."""
+        codes = [
+            DemoCode(f"{p['sts']}{' revoked' if p.get('revoked') else ''}", self.issue(self.claims_for(p, now)))
+            for p in self.people
+        ]
+        first = self.people[0]
+        codes.append(DemoCode("expired screenshot", self.issue(self.claims_for(first, now - 3600))))
+        forged = self.claims_for(self.people[3], now)  # the red one, turned green after signing
+        genuine = self.issue(forged)
+        codes.append(DemoCode("forged (edited after signing)", _tamper(genuine)))
+        codes.append(DemoCode("roster ticket", "TKT1:HD-BUS-3/HD3-0042"))
+        codes.append(DemoCode("online-only code", "https://health.example.invalid/c/8f2a77e1"))
+        codes.append(DemoCode("not a health code", "hello, world"))
+        return codes
+
+
+def _tamper(text: str) -> str:
+    """Flip one signed claim (red → green) and re-pack without re-signing."""
+    import zlib
+
+    import cbor2
+
+    from checkpoint_app.domain.codec import b45decode, b45encode
+
+    cose = cbor2.loads(zlib.decompress(b45decode(text[5:])))
+    body = list(cose.value)
+    payload = cbor2.loads(body[2])
+    payload = dict(payload)
+    payload["sts"] = "green"
+    body[2] = cbor2.dumps(payload)
+    return "PHI1:" + b45encode(zlib.compress(cbor2.dumps(cbor2.CBORTag(18, body)), 9))

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Set up (first time only) and run every check: lint, format, types, layer
+# contracts, the test suite (with the reduced benchmarks).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$ROOT/scripts/bootstrap.sh"
+cd "$ROOT"
+BIN="$ROOT/.venv/bin"
+export QT_QPA_PLATFORM=offscreen
+
+echo "== ruff check";        "$BIN/ruff" check .
+echo "== ruff format";       "$BIN/ruff" format --check .
+echo "== mypy (domain)";     "$BIN/mypy"
+echo "== import contracts";  "$BIN/lint-imports" --no-cache
+echo "== pytest";            "$BIN/python" -m pytest "$@"
