@@ -7,6 +7,7 @@ offline against the demo trust list, printing what a volunteer would see.
 from __future__ import annotations
 
 import argparse
+import unicodedata
 
 from checkpoint_app.cli.common import clock, resolve_data_dir, utf8_stdout
 from checkpoint_app.cli.main import EXIT_OK, UsageError
@@ -32,6 +33,12 @@ RESULT_TEXT = {
     "NOT_A_HEALTH_CODE": "不是健康码 not a health code",
 }
 STATUS_TEXT = {"green": "绿码 green", "yellow": "黄码 yellow", "red": "红码 red"}
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal, counting wide (CJK) characters as two columns."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - columns)
 
 
 def run_demo_codes(args: argparse.Namespace) -> int:
@@ -60,5 +67,6 @@ def run_demo_walkthrough(args: argparse.Namespace) -> int:
         status = STATUS_TEXT.get(claims.get("sts", ""), "")
         name = mask_name(claims["nam"]) if "nam" in claims else ""
         verdict = RESULT_TEXT.get(result.result, result.result)
-        out.write(f"{index:>2}. {code.label:<30} {result.format:<7} {verdict:<34} {status:<10} {name}\n")
+        row = _pad(code.label, 31) + _pad(result.format, 8) + _pad(verdict, 36) + _pad(status, 12) + name
+        out.write(f"{index:>2}. {row.rstrip()}\n")
     return EXIT_OK
