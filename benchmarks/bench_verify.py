@@ -125,16 +125,28 @@ VACCINATION = {
     "dob": "1964-08-12",
     "v": [
         {
-            "tg": "840539006", "vp": "1119349007", "mp": "EU/1/20/1528", "ma": "ORG-100030215",
-            "dn": 2, "sd": 2, "dt": "2021-05-29", "co": "DE", "is": "Robert Koch-Institut",
+            "tg": "840539006",
+            "vp": "1119349007",
+            "mp": "EU/1/20/1528",
+            "ma": "ORG-100030215",
+            "dn": 2,
+            "sd": 2,
+            "dt": "2021-05-29",
+            "co": "DE",
+            "is": "Robert Koch-Institut",
             "ci": "URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W",
-        }  # fmt: skip
+        }
     ],
 }
 
 
 def dcc_case(n: int, alg: str) -> tuple[list[str], DccTrust, Callable[[bytes, bytes], None]]:
-    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"), x509.NameAttribute(NameOID.COMMON_NAME, "bench DSC")])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "bench DSC"),
+        ]
+    )
     start = dt.datetime.fromtimestamp(NOW - 10**7, dt.UTC)
     end = dt.datetime.fromtimestamp(NOW + 10**7, dt.UTC)
     key: Any
@@ -180,7 +192,12 @@ def dcc_case(n: int, alg: str) -> tuple[list[str], DccTrust, Callable[[bytes, by
             s = int.from_bytes(signature[32:], "big")
             public.verify(utils.encode_dss_signature(r, s), message, ec.ECDSA(hashes.SHA256()))
         else:
-            public.verify(signature, message, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32), hashes.SHA256())
+            public.verify(
+                signature,
+                message,
+                padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
+                hashes.SHA256(),
+            )
 
     return codes, DccTrust.of([signer]), bare
 
@@ -188,17 +205,31 @@ def dcc_case(n: int, alg: str) -> tuple[list[str], DccTrust, Callable[[bytes, by
 def signatures(codes: Sequence[str], prefix_len: int) -> list[tuple[bytes, bytes]]:
     out = []
     for code in codes:
-        cose = parse_cose_sign1(cbor_decode_one(inflate_bounded(b45decode(code[prefix_len:]), 1 << 16)))
+        cose = parse_cose_sign1(
+            cbor_decode_one(inflate_bounded(b45decode(code[prefix_len:]), 1 << 16))
+        )
         out.append((cose.signature, cose.sig_structure()))
     return out
 
 
 def cli_lines_per_second(codes: Sequence[str], trust_doc_path: Path) -> float:
     data = ("\n".join(codes) + "\n").encode()
-    exe = [sys.executable, "-m", "checkpoint_app", "verify", "--trust-list", str(trust_doc_path), "--at", str(NOW), "-"]
+    exe = [
+        sys.executable,
+        "-m",
+        "checkpoint_app",
+        "verify",
+        "--trust-list",
+        str(trust_doc_path),
+        "--at",
+        str(NOW),
+        "-",
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        proc = subprocess.run(exe + ["--data-dir", tmp], input=data, capture_output=True, check=True)
+        proc = subprocess.run(
+            [*exe, "--data-dir", tmp], input=data, capture_output=True, check=True
+        )
         elapsed = time.perf_counter() - start
     lines = proc.stdout.count(b"\n")
     if lines != len(codes):
@@ -231,14 +262,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if first.result != "VALID":
             raise RuntimeError(f"benchmark DCC does not verify: {first.result} {first.detail}")
         dsigs = signatures(dcc_codes, 4)
-        whole = best_per_item(lambda c=dcc_codes, t=dcc_trust: [verify_dcc(x, t, schemas, NOW) for x in c], n, rounds)
+        whole = best_per_item(
+            lambda c=dcc_codes, t=dcc_trust: [verify_dcc(x, t, schemas, NOW) for x in c], n, rounds
+        )
         bare = best_per_item(lambda s=dsigs, b=dcc_bare: [b(x, m) for x, m in s], n, rounds)
         rows.append((f"DCC ({alg})", whole, bare))
 
-    print(f"verification benchmark: {n} codes per format, best of {rounds} rounds, {pinned}, Python {sys.version.split()[0]}")
+    print(
+        f"verification benchmark: {n} codes per format, best of {rounds} rounds, {pinned}, Python {sys.version.split()[0]}"
+    )
     print(f"{'format':<16}{'codes/s':>10}{'us/code':>10}{'signature us':>14}{'ratio':>8}")
     for label, whole, bare in rows:
-        print(f"{label:<16}{1 / whole:>10.0f}{whole * 1e6:>10.1f}{bare * 1e6:>14.1f}{whole / bare:>8.2f}")
+        print(
+            f"{label:<16}{1 / whole:>10.0f}{whole * 1e6:>10.1f}{bare * 1e6:>14.1f}{whole / bare:>8.2f}"
+        )
 
     with tempfile.TemporaryDirectory() as tmp:
         import json
@@ -254,9 +291,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                       "not_before": k.not_before, "not_after": k.not_after} for k in keys.values()],
         }  # fmt: skip
         path.write_text(json.dumps(doc))
-        cli_codes = (codes * (1 + (2000 if not args.quick else 500) // len(codes)))[: 2000 if not args.quick else 500]
+        cli_codes = (codes * (1 + (2000 if not args.quick else 500) // len(codes)))[
+            : 2000 if not args.quick else 500
+        ]
         rate = cli_lines_per_second(cli_codes, path)
-    print(f"{'verify - (CLI)':<16}{rate:>10.0f} lines/s over {len(cli_codes)} PHI1 lines, start-up included")
+    print(
+        f"{'verify - (CLI)':<16}{rate:>10.0f} lines/s over {len(cli_codes)} PHI1 lines, start-up included"
+    )
 
     phi1_rate = 1 / rows[0][1]
     worst = max(whole / bare for _, whole, bare in rows)

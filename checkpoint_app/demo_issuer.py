@@ -40,14 +40,18 @@ class DemoIssuer:
         key_entry = trust["keys"][0]
         self.kid = base64.b64decode(key_entry["kid"])
         self.iss: str = key_entry["iss"]
-        key = serialization.load_pem_private_key((demo_dir / "phi1_issuer_key.pem").read_bytes(), None)
+        key = serialization.load_pem_private_key(
+            (demo_dir / "phi1_issuer_key.pem").read_bytes(), None
+        )
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError("the demo issuer key is not an Ed25519 key")
         self._key = key
         people = json.loads((demo_dir / "people.json").read_text(encoding="utf-8"))
         self.people: list[dict[str, Any]] = people["people"]
 
-    def claims_for(self, person: dict[str, Any], now: int, ttl: int = DEFAULT_TTL_SECONDS) -> dict[str, Any]:
+    def claims_for(
+        self, person: dict[str, Any], now: int, ttl: int = DEFAULT_TTL_SECONDS
+    ) -> dict[str, Any]:
         claims: dict[str, Any] = {
             "v": 1,
             "iss": self.iss,
@@ -72,7 +76,10 @@ class DemoIssuer:
     def sample_codes(self, now: int) -> list[DemoCode]:
         """One code per demo person, plus the cases a volunteer must recognise."""
         codes = [
-            DemoCode(f"{p['sts']}{' revoked' if p.get('revoked') else ''}", self.issue(self.claims_for(p, now)))
+            DemoCode(
+                f"{p['sts']}{' revoked' if p.get('revoked') else ''}",
+                self.issue(self.claims_for(p, now)),
+            )
             for p in self.people
         ]
         first = self.people[0]

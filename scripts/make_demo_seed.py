@@ -53,7 +53,9 @@ def main() -> None:
             }
         ],
     }
-    (DEMO / "phi1_trust_list.json").write_text(json.dumps(trust, indent=1, ensure_ascii=False) + "\n")
+    (DEMO / "phi1_trust_list.json").write_text(
+        json.dumps(trust, indent=1, ensure_ascii=False) + "\n"
+    )
 
     # EU DCC: a self-signed ES256 document signer certificate, as a country's DSC.
     dsc_key = ec.generate_private_key(ec.SECP256R1())

@@ -22,10 +22,14 @@ class Run:
         return [json.loads(line) for line in self.stdout.splitlines()]
 
 
-def run_cli(*args: str, stdin: bytes | str | None = None, data_dir: Path | None = None, timeout: float = 120) -> Run:
+def run_cli(
+    *args: str, stdin: bytes | str | None = None, data_dir: Path | None = None, timeout: float = 120
+) -> Run:
     argv = [sys.executable, "-m", "checkpoint_app", *args]
     if data_dir is not None:
         argv += ["--data-dir", str(data_dir)]
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
-    proc = subprocess.run(argv, input=data, capture_output=True, cwd=PROJECT_ROOT, timeout=timeout, check=False)
+    proc = subprocess.run(
+        argv, input=data, capture_output=True, cwd=PROJECT_ROOT, timeout=timeout, check=False
+    )
     return Run(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8", "replace"))

@@ -43,7 +43,9 @@ class Issuer:
     not_after: int = NOW + 86400 * 365
 
     def trust_doc(self) -> dict[str, Any]:
-        pub = self.key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        pub = self.key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
         return {
             "version": 1,
             "issued_at": NOW - 86400,
@@ -63,4 +65,6 @@ class Issuer:
         return parse_trust_list(self.trust_doc())
 
     def issue(self, claims: dict[str, Any] | None = None, **kwargs: Any) -> str:
-        return encode_phi1(claims if claims is not None else base_claims(), self.kid, self.key, **kwargs)
+        return encode_phi1(
+            claims if claims is not None else base_claims(), self.kid, self.key, **kwargs
+        )

@@ -22,7 +22,9 @@ def clock(args: argparse.Namespace) -> Callable[[], int]:
     try:
         fixed = parse_time(at)
     except ValueError as exc:
-        raise UsageError(f"--at {at!r}: {exc}; give epoch seconds or ISO 8601, e.g. 2026-11-25T08:00:00+08:00") from None
+        raise UsageError(
+            f"--at {at!r}: {exc}; give epoch seconds or ISO 8601, e.g. 2026-11-25T08:00:00+08:00"
+        ) from None
     return lambda: fixed
 
 

@@ -57,9 +57,13 @@ def run_demo_walkthrough(args: argparse.Namespace) -> int:
         raise UsageError(f"{exc.path}: {exc.problem}") from None
     out = utf8_stdout()
     out.write("演示模式 / DEMO — 离线核验演示 offline verification walkthrough\n")
-    out.write("(the desktop screens arrive in a later release; this shows the verifier they will use)\n\n")
+    out.write(
+        "(the desktop screens arrive in a later release; this shows the verifier they will use)\n\n"
+    )
     for item in snapshot.items:
-        out.write(f"  缓存 cache: {item.name:<28} {item.entries:>3} entries   source: {item.source}\n")
+        out.write(
+            f"  缓存 cache: {item.name:<28} {item.entries:>3} entries   source: {item.source}\n"
+        )
     out.write("\n")
     for index, code in enumerate(DemoIssuer().sample_codes(now), start=1):
         result = snapshot.verifier.verify(code.text, now)
@@ -67,6 +71,12 @@ def run_demo_walkthrough(args: argparse.Namespace) -> int:
         status = STATUS_TEXT.get(claims.get("sts", ""), "")
         name = mask_name(claims["nam"]) if "nam" in claims else ""
         verdict = RESULT_TEXT.get(result.result, result.result)
-        row = _pad(code.label, 31) + _pad(result.format, 8) + _pad(verdict, 36) + _pad(status, 12) + name
+        row = (
+            _pad(code.label, 31)
+            + _pad(result.format, 8)
+            + _pad(verdict, 36)
+            + _pad(status, 12)
+            + name
+        )
         out.write(f"{index:>2}. {row.rstrip()}\n")
     return EXIT_OK

@@ -44,8 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"checkpoint-app {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="runtime data directory")
-    parser.add_argument("--portable", action="store_true", help="keep data in checkpoint-data/ beside the program")
-    parser.add_argument("--demo", action="store_true", help="demo mode: demo data, demo issuer trusted")
+    parser.add_argument(
+        "--portable", action="store_true", help="keep data in checkpoint-data/ beside the program"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="demo mode: demo data, demo issuer trusted"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     verify = sub.add_parser(
@@ -55,9 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
         "cache or the given files. Prints exactly one JSON object per input line.",
     )
     _add_data_dir(verify)
-    verify.add_argument("text", metavar="TEXT | -", nargs="?", help="the QR text, or - to read lines from stdin")
-    verify.add_argument("--trust-list", metavar="FILE", help="PHI1 trust list (replaces the cached one)")
-    verify.add_argument("--revocations", metavar="FILE", help="PHI1 revocation list (replaces the cached one)")
+    verify.add_argument(
+        "text", metavar="TEXT | -", nargs="?", help="the QR text, or - to read lines from stdin"
+    )
+    verify.add_argument(
+        "--trust-list", metavar="FILE", help="PHI1 trust list (replaces the cached one)"
+    )
+    verify.add_argument(
+        "--revocations", metavar="FILE", help="PHI1 revocation list (replaces the cached one)"
+    )
     verify.add_argument(
         "--dcc-cert",
         metavar="FILE",
@@ -65,8 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="EU DCC document signer certificate, PEM or DER; repeatable (replaces the cached ones)",
     )
-    verify.add_argument("--at", metavar="TIME", help="verification clock: epoch seconds or ISO 8601")
-    verify.add_argument("--demo", dest="sub_demo", action="store_true", help="also trust the demo issuer")
+    verify.add_argument(
+        "--at", metavar="TIME", help="verification clock: epoch seconds or ISO 8601"
+    )
+    verify.add_argument(
+        "--demo", dest="sub_demo", action="store_true", help="also trust the demo issuer"
+    )
 
     demo_codes = sub.add_parser(
         "demo-codes",
@@ -76,7 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data_dir(demo_codes)
     demo_codes.add_argument("--at", metavar="TIME", help="issue time: epoch seconds or ISO 8601")
-    demo_codes.add_argument("--labels", action="store_true", help="prefix each code with its label and a tab")
+    demo_codes.add_argument(
+        "--labels", action="store_true", help="prefix each code with its label and a tab"
+    )
     return parser
 
 

@@ -10,7 +10,7 @@ MASK = "*"
 
 
 def _is_cjk(char: str) -> bool:
-    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\U00020000" <= char
+    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000"
 
 
 def mask_name(name: str) -> str:
@@ -29,7 +29,11 @@ def mask_middle(value: str, keep_start: int, keep_end: int) -> str:
     value = value.strip()
     if len(value) <= keep_start + keep_end:
         return MASK * len(value)
-    return value[:keep_start] + MASK * (len(value) - keep_start - keep_end) + value[len(value) - keep_end :]
+    return (
+        value[:keep_start]
+        + MASK * (len(value) - keep_start - keep_end)
+        + value[len(value) - keep_end :]
+    )
 
 
 def mask_phone(phone: str) -> str:

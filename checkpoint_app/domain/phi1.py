@@ -101,15 +101,12 @@ class _ClaimError(Exception):
     pass
 
 
-def _is_int(value: Any) -> bool:
-    return type(value) is int and _INT_MIN <= value <= _INT_MAX
-
-
 def _int_claim(claims: Mapping[Any, Any], key: str) -> int:
+    """A CBOR integer (no bool, float, bignum or other tag) within the int64 range."""
     value = claims.get(key)
-    if not _is_int(value):
+    if type(value) is not int or not _INT_MIN <= value <= _INT_MAX:
         raise _ClaimError(f"claim '{key}' must be an integer")
-    return int(value)
+    return value
 
 
 def _text_claim(claims: Mapping[Any, Any], key: str) -> str:
@@ -163,12 +160,16 @@ def _parse_claims(claims: Mapping[Any, Any]) -> Phi1Claims:
     )  # fmt: skip
 
 
-def verify_phi1(text: str, trust: TrustList, revocations: Revocations, now: int) -> Phi1Verification:
+def verify_phi1(
+    text: str, trust: TrustList, revocations: Revocations, now: int
+) -> Phi1Verification:
     """Verify one QR text against a trust list and revocations at time ``now`` (epoch s)."""
     if not text.startswith(PREFIX):
         return Phi1Verification(Phi1Result.NOT_PHI1)
     if len(text) > MAX_TEXT_CHARS:
-        return Phi1Verification(Phi1Result.TOO_LARGE, detail=f"QR text over {MAX_TEXT_CHARS} characters")
+        return Phi1Verification(
+            Phi1Result.TOO_LARGE, detail=f"QR text over {MAX_TEXT_CHARS} characters"
+        )
     try:
         compressed = b45decode(text[len(PREFIX) :])
         cose = parse_cose_sign1(cbor_decode_one(inflate_bounded(compressed, MAX_INFLATED_BYTES)))
@@ -180,11 +181,15 @@ def verify_phi1(text: str, trust: TrustList, revocations: Revocations, now: int)
 
     alg = cose.protected.get(HEADER_ALG)
     if type(alg) is not int or alg != ALG_EDDSA:
-        return Phi1Verification(Phi1Result.UNSUPPORTED_ALGORITHM, detail=f"alg {alg!r} is not EdDSA (-8)")
+        return Phi1Verification(
+            Phi1Result.UNSUPPORTED_ALGORITHM, detail=f"alg {alg!r} is not EdDSA (-8)"
+        )
     kid = cose.protected.get(HEADER_KID)
     key = trust.key(kid) if type(kid) is bytes and len(kid) == KID_LENGTH else None
     if key is None:
-        return Phi1Verification(Phi1Result.UNKNOWN_KEY, detail="no trusted key for the protected kid")
+        return Phi1Verification(
+            Phi1Result.UNKNOWN_KEY, detail="no trusted key for the protected kid"
+        )
     try:
         key.public_key.verify(cose.signature, cose.sig_structure())
     except InvalidSignature:
@@ -220,5 +225,7 @@ def encode_phi1(
 ) -> str:
     """Issue a PHI1 QR text (used by the demo issuer, the reference server and tests)."""
     payload = cbor2.dumps(dict(claims))
-    cose = encode_cose_sign1({HEADER_ALG: ALG_EDDSA, HEADER_KID: kid}, payload, private_key.sign, tagged=tagged)
+    cose = encode_cose_sign1(
+        {HEADER_ALG: ALG_EDDSA, HEADER_KID: kid}, payload, private_key.sign, tagged=tagged
+    )
     return PREFIX + b45encode(zlib.compress(cose, 9))

@@ -162,12 +162,19 @@ def cache_dir(data_dir: Path) -> Path:
     return data_dir / "cache"
 
 
-def write_cache_item(data_dir: Path, name: str, content: Any, *, fetched_at: int, source: str) -> Path:
+def write_cache_item(
+    data_dir: Path, name: str, content: Any, *, fetched_at: int, source: str
+) -> Path:
     """Replace one runtime cache list atomically (write, fsync, rename)."""
     folder = cache_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.json"
-    envelope = {"format": ENVELOPE_FORMAT, "fetched_at": fetched_at, "source": source, "content": content}
+    envelope = {
+        "format": ENVELOPE_FORMAT,
+        "fetched_at": fetched_at,
+        "source": source,
+        "content": content,
+    }
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -211,12 +218,16 @@ def load_cache(
         if path.is_file():
             tl, fetched, source = _parse(path, parse_trust_list)
             trust_lists.append(tl)
-            items.append(CacheItem(TRUST_LIST, source or "cache", fetched, tl.version, len(tl.keys)))
+            items.append(
+                CacheItem(TRUST_LIST, source or "cache", fetched, tl.version, len(tl.keys))
+            )
         path = runtime / f"{REVOCATIONS}.json"
         if path.is_file():
             rv, fetched, source = _parse(path, parse_revocations)
             revocation_lists.append(rv)
-            items.append(CacheItem(REVOCATIONS, source or "cache", fetched, rv.version, len(rv.cids)))
+            items.append(
+                CacheItem(REVOCATIONS, source or "cache", fetched, rv.version, len(rv.cids))
+            )
         path = runtime / f"{DCC_SIGNERS}.json"
         if path.is_file():
             found, fetched, source = _parse(path, _parse_dcc_signers)
@@ -230,15 +241,23 @@ def load_cache(
         if not tl.demo:
             raise CacheError(path, "the seed trust list is not marked demo-only")
         trust_lists.append(tl)
-        items.append(CacheItem(f"{TRUST_LIST} (demo)", "seed (demo)", _mtime(path), tl.version, len(tl.keys)))
+        items.append(
+            CacheItem(f"{TRUST_LIST} (demo)", "seed (demo)", _mtime(path), tl.version, len(tl.keys))
+        )
         path = demo_dir / f"{REVOCATIONS}.json"
         rv = read_revocations_file(path)
         revocation_lists.append(rv)
-        items.append(CacheItem(f"{REVOCATIONS} (demo)", "seed (demo)", _mtime(path), rv.version, len(rv.cids)))
+        items.append(
+            CacheItem(
+                f"{REVOCATIONS} (demo)", "seed (demo)", _mtime(path), rv.version, len(rv.cids)
+            )
+        )
         path = demo_dir / "dcc_signer.pem"
         found_demo = read_dcc_cert_file(path)
         signers.extend(found_demo)
-        items.append(CacheItem(f"{DCC_SIGNERS} (demo)", "seed (demo)", _mtime(path), None, len(found_demo)))
+        items.append(
+            CacheItem(f"{DCC_SIGNERS} (demo)", "seed (demo)", _mtime(path), None, len(found_demo))
+        )
 
     verifier = Verifier(
         trust_list=merge_trust_lists(trust_lists) if trust_lists else TrustList.empty(),
@@ -247,4 +266,3 @@ def load_cache(
         dcc_schemas=load_dcc_schemas(schema_dir or default_schema_dir()),
     )
     return CacheSnapshot(verifier=verifier, items=tuple(items), demo=demo)
-

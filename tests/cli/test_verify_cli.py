@@ -19,7 +19,10 @@ REVOCATIONS = str(phi1_dir() / "revocations.json")
 
 
 def _cases() -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((phi1_dir() / "cases").glob("*.json"))]
+    return [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((phi1_dir() / "cases").glob("*.json"))
+    ]
 
 
 def test_every_phi1_vector_through_stdin(tmp_path: Path) -> None:
@@ -41,7 +44,9 @@ def test_every_phi1_vector_through_stdin(tmp_path: Path) -> None:
             if result == "NOT_PHI1":
                 # not PHI1: the command reports the format the text does have (DESIGN.md §5)
                 assert line["format"] != "PHI1", case["name"]
-                assert line["result"] in {"NOT_A_HEALTH_CODE", "ONLINE_ONLY", "MALFORMED"}, case["name"]
+                assert line["result"] in {"NOT_A_HEALTH_CODE", "ONLINE_ONLY", "MALFORMED"}, case[
+                    "name"
+                ]
             else:
                 assert (line["format"], line["result"]) == ("PHI1", result), case["name"]
             if line["claims"] is None:
@@ -55,7 +60,9 @@ def test_every_phi1_vector_through_stdin(tmp_path: Path) -> None:
 
 def test_single_text_argument(tmp_path: Path) -> None:
     case = _cases()[0]
-    run = run_cli("verify", "--trust-list", TRUST, "--at", str(case["now"]), case["qr"], data_dir=tmp_path)
+    run = run_cli(
+        "verify", "--trust-list", TRUST, "--at", str(case["now"]), case["qr"], data_dir=tmp_path
+    )
     assert run.code == 0
     (line,) = run.json_lines()
     assert line["result"] == "VALID"
@@ -92,7 +99,12 @@ def test_hostile_lines_each_give_one_result(tmp_path: Path) -> None:
     assert run.code == 0, run.stderr
     results = run.json_lines()
     assert len(results) == len(lines) + 1
-    assert [r["result"] for r in results][:4] == ["NOT_A_HEALTH_CODE", "NOT_A_HEALTH_CODE", "TOO_LARGE", "NOT_A_HEALTH_CODE"]
+    assert [r["result"] for r in results][:4] == [
+        "NOT_A_HEALTH_CODE",
+        "NOT_A_HEALTH_CODE",
+        "TOO_LARGE",
+        "NOT_A_HEALTH_CODE",
+    ]
     assert results[7]["result"] == "MALFORMED"  # CRLF line end stripped
     assert all(r["claims"] is None for r in results)
     assert run.stderr == ""
@@ -114,7 +126,9 @@ def test_demo_codes_verify_only_in_demo_mode(tmp_path: Path) -> None:
     assert codes.code == 0
     labels, texts = zip(*(line.split("\t", 1) for line in codes.stdout.splitlines()), strict=True)
     stdin = "\n".join(texts) + "\n"
-    demo = run_cli("verify", "--demo", "--at", str(NOW), "-", stdin=stdin, data_dir=tmp_path).json_lines()
+    demo = run_cli(
+        "verify", "--demo", "--at", str(NOW), "-", stdin=stdin, data_dir=tmp_path
+    ).json_lines()
     plain = run_cli("verify", "--at", str(NOW), "-", stdin=stdin, data_dir=tmp_path).json_lines()
     verdicts = dict(zip(labels, (r["result"] for r in demo), strict=True))
     assert verdicts["green"] == "VALID"
@@ -124,7 +138,9 @@ def test_demo_codes_verify_only_in_demo_mode(tmp_path: Path) -> None:
     assert verdicts["roster ticket"] == "ROSTER_ID"
     assert verdicts["online-only code"] == "ONLINE_ONLY"
     assert verdicts["not a health code"] == "NOT_A_HEALTH_CODE"
-    phi1_plain = [r["result"] for r, label in zip(plain, labels, strict=True) if r["format"] == "PHI1"]
+    phi1_plain = [
+        r["result"] for r, label in zip(plain, labels, strict=True) if r["format"] == "PHI1"
+    ]
     assert phi1_plain and set(phi1_plain) == {"UNKNOWN_KEY"}
 
 
@@ -144,7 +160,9 @@ def test_runtime_cache_is_used(tmp_path: Path) -> None:
         ('{"version": "x"}', "version"),
     ],
 )  # fmt: skip
-def test_unreadable_trust_list_exits_2_naming_the_file(tmp_path: Path, content: str | None, problem: str) -> None:
+def test_unreadable_trust_list_exits_2_naming_the_file(
+    tmp_path: Path, content: str | None, problem: str
+) -> None:
     path = tmp_path / "trust.json"
     if content is not None:
         path.write_text(content, encoding="utf-8")
@@ -171,7 +189,12 @@ def test_corrupt_runtime_cache_exits_2(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("verify",), ("verify", "--at", "yesterday", "x"), ("verify", "--at", "2021-02-30T00:00:00Z", "x"), ("frobnicate",)],
+    [
+        ("verify",),
+        ("verify", "--at", "yesterday", "x"),
+        ("verify", "--at", "2021-02-30T00:00:00Z", "x"),
+        ("frobnicate",),
+    ],
 )
 def test_bad_usage_exits_2_with_one_line(args: tuple[str, ...], tmp_path: Path) -> None:
     run = run_cli(*args)

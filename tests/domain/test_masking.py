@@ -7,7 +7,14 @@ from checkpoint_app.domain.masking import mask_id_number, mask_name, mask_phone
 
 @pytest.mark.parametrize(
     ("name", "masked"),
-    [("张三", "张*"), ("张秀英", "张**"), ("Zhang Wei", "Z**** W**"), ("阿卜杜热合曼", "阿*****"), ("", ""), ("A", "A*")],
+    [
+        ("张三", "张*"),
+        ("张秀英", "张**"),
+        ("Zhang Wei", "Z**** W**"),
+        ("阿卜杜热合曼", "阿*****"),
+        ("", ""),
+        ("A", "A*"),
+    ],
 )
 def test_mask_name(name: str, masked: str) -> None:
     assert mask_name(name) == masked

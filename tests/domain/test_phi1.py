@@ -39,7 +39,10 @@ def test_optional_nat_is_reported() -> None:
     claims = base_claims(nat={"res": "neg", "at": NOW - 7200})
     outcome = verify_phi1(issuer.issue(claims), issuer.trust_list(), NO_REVOCATIONS, NOW)
     assert outcome.result is Phi1Result.VALID
-    assert outcome.claims is not None and outcome.claims.to_json()["nat"] == {"res": "neg", "at": NOW - 7200}
+    assert outcome.claims is not None and outcome.claims.to_json()["nat"] == {
+        "res": "neg",
+        "at": NOW - 7200,
+    }
 
 
 @pytest.mark.parametrize(
@@ -93,7 +96,10 @@ def test_duplicate_claim_keys_are_malformed() -> None:
 
 def test_deeply_nested_cbor_is_malformed_not_a_crash() -> None:
     deep = b"\x81" * 5000 + b"\x00"
-    assert verify_phi1(_pack(deep), Issuer().trust_list(), NO_REVOCATIONS, NOW).result is Phi1Result.MALFORMED
+    assert (
+        verify_phi1(_pack(deep), Issuer().trust_list(), NO_REVOCATIONS, NOW).result
+        is Phi1Result.MALFORMED
+    )
 
 
 def test_deep_nesting_inside_signed_payload() -> None:
@@ -120,7 +126,9 @@ def test_inflated_size_limit_is_exact() -> None:
     assert verify_phi1(over, trust, NO_REVOCATIONS, NOW).result is Phi1Result.TOO_LARGE
 
 
-@pytest.mark.parametrize("text", ["", "PHI1", "phi1:", " PHI1:x", "PHI1:" + "A" * 5000, "\x00\xff", "PHI1:\x00"])
+@pytest.mark.parametrize(
+    "text", ["", "PHI1", "phi1:", " PHI1:x", "PHI1:" + "A" * 5000, "\x00\xff", "PHI1:\x00"]
+)
 def test_hostile_texts_give_a_result(text: str) -> None:
     outcome = verify_phi1(text, Issuer().trust_list(), NO_REVOCATIONS, NOW)
     assert isinstance(outcome.result, Phi1Result)
@@ -128,14 +136,19 @@ def test_hostile_texts_give_a_result(text: str) -> None:
 
 
 def test_100_kb_text_is_too_large() -> None:
-    assert verify_phi1("PHI1:" + "0" * 100_000, Issuer().trust_list(), NO_REVOCATIONS, NOW).result is Phi1Result.TOO_LARGE
+    assert (
+        verify_phi1("PHI1:" + "0" * 100_000, Issuer().trust_list(), NO_REVOCATIONS, NOW).result
+        is Phi1Result.TOO_LARGE
+    )
 
 
 def test_untagged_and_tagged_both_verify() -> None:
     issuer = Issuer()
     for tagged in (True, False):
         code = issuer.issue(tagged=tagged)
-        assert verify_phi1(code, issuer.trust_list(), NO_REVOCATIONS, NOW).result is Phi1Result.VALID
+        assert (
+            verify_phi1(code, issuer.trust_list(), NO_REVOCATIONS, NOW).result is Phi1Result.VALID
+        )
 
 
 def test_claims_withheld_until_signature_verifies() -> None:

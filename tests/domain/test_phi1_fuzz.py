@@ -94,15 +94,21 @@ def test_mutated_cose_bytes(data: st.DataObject) -> None:
 
 
 cbor_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=20)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats()
+    | st.text(max_size=20)
     | st.binary(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
 
 @FUZZ
-@given(st.dictionaries(st.sampled_from(sorted(CLAIMS) + ["nat", "x"]), cbor_values, max_size=14))
+@given(st.dictionaries(st.sampled_from([*sorted(CLAIMS), "nat", "x"]), cbor_values, max_size=14))
 def test_signed_payloads_with_wrong_types(overrides: dict[str, Any]) -> None:
     """Correctly signed claims of any shape: a result, never a crash; VALID only if well-typed."""
     claims = {**CLAIMS, **overrides}
