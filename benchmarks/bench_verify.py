@@ -140,7 +140,9 @@ VACCINATION = {
 }
 
 
-def dcc_case(n: int, alg: str) -> tuple[list[str], DccTrust, Callable[[bytes, bytes], None]]:
+def dcc_case(
+    n: int, alg: str, rsa_bits: int = 2048
+) -> tuple[list[str], DccTrust, Callable[[bytes, bytes], None]]:
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"),
@@ -159,7 +161,7 @@ def dcc_case(n: int, alg: str) -> tuple[list[str], DccTrust, Callable[[bytes, by
 
         alg_id = -7
     else:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=rsa_bits)
         pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
 
         def sign(data: bytes) -> bytes:
@@ -256,8 +258,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     bare = best_per_item(lambda: [public.verify(s, m) for s, m in sigs], n, rounds)
     rows.append(("PHI1 (Ed25519)", whole, bare))
 
-    for alg in ("ES256", "PS256"):
-        dcc_codes, dcc_trust, dcc_bare = dcc_case(n, alg)
+    # RSA-2048 is the worst case for the ratio (the cheapest signature check); many
+    # countries sign with RSA-3072 or larger.
+    for alg, label, bits in (
+        ("ES256", "DCC (ES256)", 0),
+        ("PS256", "DCC (PS256-2048)", 2048),
+        ("PS256", "DCC (PS256-3072)", 3072),
+    ):
+        dcc_codes, dcc_trust, dcc_bare = dcc_case(n, alg, bits)
         first = verify_dcc(dcc_codes[0], dcc_trust, schemas, NOW)
         if first.result != "VALID":
             raise RuntimeError(f"benchmark DCC does not verify: {first.result} {first.detail}")
@@ -266,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             lambda c=dcc_codes, t=dcc_trust: [verify_dcc(x, t, schemas, NOW) for x in c], n, rounds
         )
         bare = best_per_item(lambda s=dsigs, b=dcc_bare: [b(x, m) for x, m in s], n, rounds)
-        rows.append((f"DCC ({alg})", whole, bare))
+        rows.append((label, whole, bare))
 
     print(
         f"verification benchmark: {n} codes per format, best of {rounds} rounds, {pinned}, Python {sys.version.split()[0]}"
@@ -300,11 +308,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     phi1_rate = 1 / rows[0][1]
-    worst = max(whole / bare for _, whole, bare in rows)
+    ratios = {label: whole / bare for label, whole, bare in rows}
+    worst_label = max(ratios, key=lambda k: ratios[k])
+    worst = ratios[worst_label]
     print(
         f"targets: PHI1 >= {TARGET_PHI1_PER_S}/s: {'met' if phi1_rate >= TARGET_PHI1_PER_S else 'MISSED'} "
         f"({phi1_rate:.0f}/s); whole <= {TARGET_RATIO}x signature: "
-        f"{'met' if worst <= TARGET_RATIO else 'MISSED'} (worst {worst:.2f}x); "
+        f"{'met' if worst <= TARGET_RATIO else 'MISSED'} (worst {worst:.2f}x, {worst_label}); "
         f"median ratio {statistics.median(w / b for _, w, b in rows):.2f}"
     )
     return 0

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from checkpoint_app.domain.dcc import encode_dcc, parse_dcc_certificate
 from checkpoint_app.domain.phi1 import encode_phi1
 from checkpoint_app.paths import seed_dir
 
@@ -48,6 +50,13 @@ class DemoIssuer:
         self._key = key
         people = json.loads((demo_dir / "people.json").read_text(encoding="utf-8"))
         self.people: list[dict[str, Any]] = people["people"]
+        self._dcc_signer = parse_dcc_certificate((demo_dir / "dcc_signer.pem").read_bytes())
+        dcc_key = serialization.load_pem_private_key(
+            (demo_dir / "dcc_signer_key.pem").read_bytes(), None
+        )
+        if not isinstance(dcc_key, ec.EllipticCurvePrivateKey):
+            raise ValueError("the demo DCC signer key is not an EC key")
+        self._dcc_key = dcc_key
 
     def claims_for(
         self, person: dict[str, Any], now: int, ttl: int = DEFAULT_TTL_SECONDS
@@ -73,6 +82,30 @@ class DemoIssuer:
     def issue(self, claims: dict[str, Any]) -> str:
         return encode_phi1(claims, self.kid, self._key)
 
+    def issue_dcc_vaccination(self, now: int) -> str:
+        """An EU DCC vaccination certificate for a fictitious traveller, valid for a year."""
+        hcert = {
+            "ver": "1.3.0",
+            "nam": {"fn": "Musterfrau", "fnt": "MUSTERFRAU", "gn": "Erika", "gnt": "ERIKA"},
+            "dob": "1964-08-12",
+            "v": [
+                {
+                    "tg": "840539006",
+                    "vp": "1119349007",
+                    "mp": "EU/1/20/1528",
+                    "ma": "ORG-100030215",
+                    "dn": 2,
+                    "sd": 2,
+                    "dt": "2026-05-29",
+                    "co": "DE",
+                    "is": "checkpoint_app demo issuer",
+                    "ci": "URN:UVCI:01DE/DEMO0001/5CWLU12RNOB9RXSEOP6FG8#W",
+                }
+            ],
+        }
+        claims = {1: "DE", 6: now, 4: now + 365 * 86400, -260: {1: hcert}}
+        return encode_dcc(claims, self._dcc_signer.kid, self._dcc_key)
+
     def sample_codes(self, now: int) -> list[DemoCode]:
         """One code per demo person, plus the cases a volunteer must recognise."""
         codes = [
@@ -87,6 +120,7 @@ class DemoIssuer:
         forged = self.claims_for(self.people[3], now)  # the red one, turned green after signing
         genuine = self.issue(forged)
         codes.append(DemoCode("forged (edited after signing)", _tamper(genuine)))
+        codes.append(DemoCode("EU DCC vaccination", self.issue_dcc_vaccination(now)))
         codes.append(DemoCode("roster ticket", "TKT1:HD-BUS-3/HD3-0042"))
         codes.append(DemoCode("online-only code", "https://health.example.invalid/c/8f2a77e1"))
         codes.append(DemoCode("not a health code", "hello, world"))

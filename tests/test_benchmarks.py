@@ -30,7 +30,7 @@ def _run(script: str, *args: str) -> str:
 
 def test_verification_benchmark_quick() -> None:
     out = _run("bench_verify.py")
-    for label in ("PHI1 (Ed25519)", "DCC (ES256)", "DCC (PS256)"):
+    for label in ("PHI1 (Ed25519)", "DCC (ES256)", "DCC (PS256-2048)", "DCC (PS256-3072)"):
         row = re.search(
             rf"^{re.escape(label)}\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", out, re.M
         )

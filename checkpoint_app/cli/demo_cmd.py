@@ -28,6 +28,10 @@ RESULT_TEXT = {
     "TOO_LARGE": "不是健康码 not a health code",
     "UNSUPPORTED_ALGORITHM": "版本不支持 unsupported",
     "UNSUPPORTED_VERSION": "版本不支持 unsupported",
+    "SCHEMA_INVALID": "证书内容无效 invalid content",
+    "CLAIMS_INVALID": "证书内容无效 invalid content",
+    "CERT_NOT_VALID": "签发证书已失效 signer certificate not valid",
+    "KEY_USAGE_MISMATCH": "签发证书无权签发此类 signer not allowed for this type",
     "ROSTER_ID": "名单票据 roster ticket",
     "ONLINE_ONLY": "需联网核验 online check only",
     "NOT_A_HEALTH_CODE": "不是健康码 not a health code",
@@ -69,7 +73,13 @@ def run_demo_walkthrough(args: argparse.Namespace) -> int:
         result = snapshot.verifier.verify(code.text, now)
         claims = result.claims or {}
         status = STATUS_TEXT.get(claims.get("sts", ""), "")
-        name = mask_name(claims["nam"]) if "nam" in claims else ""
+        if "nam" in claims and isinstance(claims["nam"], str):
+            name = mask_name(claims["nam"])
+        elif "hcert" in claims:  # EU DCC: the name in Latin transliteration
+            names = claims["hcert"].get("nam", {})
+            name = mask_name(f"{names.get('gnt', '')} {names.get('fnt', '')}".strip())
+        else:
+            name = ""
         verdict = RESULT_TEXT.get(result.result, result.result)
         row = (
             _pad(code.label, 31)

@@ -529,6 +529,9 @@ def _json(value: Any) -> Any:
         for key, item in value.items():
             if type(key) is not str:
                 raise _NotJson(f"map key {key!r} is not text")
+            if type(item) in _SCALARS:  # the common case, without a call
+                out[key] = item
+                continue
             try:
                 out[key] = _json(item)
             except _NotJson as exc:
@@ -538,6 +541,9 @@ def _json(value: Any) -> Any:
     if kind is list or kind is tuple:
         items: list[Any] = []
         for index, item in enumerate(value):
+            if type(item) in _SCALARS:
+                items.append(item)
+                continue
             try:
                 items.append(_json(item))
             except _NotJson as exc:

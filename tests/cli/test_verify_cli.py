@@ -135,6 +135,7 @@ def test_demo_codes_verify_only_in_demo_mode(tmp_path: Path) -> None:
     assert verdicts["green revoked"] == "REVOKED"
     assert verdicts["expired screenshot"] == "EXPIRED"
     assert verdicts["forged (edited after signing)"] == "BAD_SIGNATURE"
+    assert verdicts["EU DCC vaccination"] == "VALID"
     assert verdicts["roster ticket"] == "ROSTER_ID"
     assert verdicts["online-only code"] == "ONLINE_ONLY"
     assert verdicts["not a health code"] == "NOT_A_HEALTH_CODE"
