@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checkpoint_app.dcc_schemas import default_schema_dir, load_dcc_schemas  # noqa: E402
+from checkpoint_app.demo_issuer import SAMPLE_VACCINATION as VACCINATION  # noqa: E402
 from checkpoint_app.domain.codec import (  # noqa: E402
     b45decode,
     b45encode,
@@ -118,26 +119,6 @@ def phi1_case(n: int) -> tuple[list[str], Any, Any]:
 
 
 # --- EU DCC ----------------------------------------------------------------------
-
-VACCINATION = {
-    "ver": "1.3.0",
-    "nam": {"fn": "Musterfrau", "fnt": "MUSTERFRAU", "gn": "Erika", "gnt": "ERIKA"},
-    "dob": "1964-08-12",
-    "v": [
-        {
-            "tg": "840539006",
-            "vp": "1119349007",
-            "mp": "EU/1/20/1528",
-            "ma": "ORG-100030215",
-            "dn": 2,
-            "sd": 2,
-            "dt": "2021-05-29",
-            "co": "DE",
-            "is": "Robert Koch-Institut",
-            "ci": "URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W",
-        }
-    ],
-}
 
 
 def dcc_case(

@@ -24,6 +24,28 @@ from checkpoint_app.paths import seed_dir
 
 DEFAULT_TTL_SECONDS = 300  # issuers refresh dynamic codes every few minutes
 
+#: The EU's own sample person and vaccination (as in the DCC specifications): the demo
+#: DCC, and the sample the tests and benchmarks build DCCs from.
+SAMPLE_VACCINATION: dict[str, Any] = {
+    "ver": "1.3.0",
+    "nam": {"fn": "Musterfrau", "fnt": "MUSTERFRAU", "gn": "Erika", "gnt": "ERIKA"},
+    "dob": "1964-08-12",
+    "v": [
+        {
+            "tg": "840539006",
+            "vp": "1119349007",
+            "mp": "EU/1/20/1528",
+            "ma": "ORG-100030215",
+            "dn": 2,
+            "sd": 2,
+            "dt": "2021-05-29",
+            "co": "DE",
+            "is": "Robert Koch-Institut",
+            "ci": "URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W",
+        }
+    ],
+}
+
 
 @dataclass(frozen=True, slots=True)
 class DemoCode:
@@ -84,26 +106,7 @@ class DemoIssuer:
 
     def issue_dcc_vaccination(self, now: int) -> str:
         """An EU DCC vaccination certificate for a fictitious traveller, valid for a year."""
-        hcert = {
-            "ver": "1.3.0",
-            "nam": {"fn": "Musterfrau", "fnt": "MUSTERFRAU", "gn": "Erika", "gnt": "ERIKA"},
-            "dob": "1964-08-12",
-            "v": [
-                {
-                    "tg": "840539006",
-                    "vp": "1119349007",
-                    "mp": "EU/1/20/1528",
-                    "ma": "ORG-100030215",
-                    "dn": 2,
-                    "sd": 2,
-                    "dt": "2026-05-29",
-                    "co": "DE",
-                    "is": "checkpoint_app demo issuer",
-                    "ci": "URN:UVCI:01DE/DEMO0001/5CWLU12RNOB9RXSEOP6FG8#W",
-                }
-            ],
-        }
-        claims = {1: "DE", 6: now, 4: now + 365 * 86400, -260: {1: hcert}}
+        claims = {1: "DE", 6: now, 4: now + 365 * 86400, -260: {1: SAMPLE_VACCINATION}}
         return encode_dcc(claims, self._dcc_signer.kid, self._dcc_key)
 
     def sample_codes(self, now: int) -> list[DemoCode]:

@@ -21,6 +21,9 @@ TOO_LARGE: Final = "TOO_LARGE"
 
 #: COSE_Sign1 is CBOR tag 18 (RFC 9052).
 COSE_SIGN1_TAG: Final = 18
+#: COSE header labels (RFC 9052 §3.1).
+HEADER_ALG: Final = 1
+HEADER_KID: Final = 4
 #: Nesting depth allowed in any CBOR item we decode (claims are shallow; the DCC
 #: payload nests about six levels).
 MAX_CBOR_DEPTH: Final = 32

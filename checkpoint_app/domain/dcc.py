@@ -82,6 +82,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from checkpoint_app.domain.codec import (
     COSE_SIGN1_TAG,
+    HEADER_ALG,
+    HEADER_KID,
     CodecError,
     CoseSign1,
     b45decode,
@@ -101,8 +103,6 @@ MAX_CERTIFICATE_BYTES: Final = 65536
 MIN_RSA_BITS: Final = 2048
 
 CWT_TAG: Final = 61
-HEADER_ALG: Final = 1
-HEADER_KID: Final = 4
 ALG_ES256: Final = -7
 ALG_PS256: Final = -37
 CLAIM_ISS: Final = 1

@@ -18,6 +18,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from checkpoint_app.domain.codec import (
+    HEADER_ALG,
+    HEADER_KID,
     CodecError,
     b45decode,
     b45encode,
@@ -34,8 +36,6 @@ MAX_TEXT_CHARS: Final = 4096
 MAX_INFLATED_BYTES: Final = 8192
 CLOCK_SKEW_SECONDS: Final = 300
 ALG_EDDSA: Final = -8
-HEADER_ALG: Final = 1
-HEADER_KID: Final = 4
 KID_LENGTH: Final = 8
 
 STATUSES: Final = ("green", "yellow", "red")

@@ -195,6 +195,14 @@ def _mtime(path: Path) -> int | None:
         return None
 
 
+def _cache_item(name: str, source: str, fetched_at: int | None, value: Any) -> CacheItem:
+    if isinstance(value, TrustList):
+        return CacheItem(name, source, fetched_at, value.version, len(value.keys))
+    if isinstance(value, Revocations):
+        return CacheItem(name, source, fetched_at, value.version, len(value.cids))
+    return CacheItem(name, source, fetched_at, None, len(value))  # DCC signers
+
+
 def load_cache(
     data_dir: Path | None,
     *,
@@ -207,62 +215,42 @@ def load_cache(
     Raises :class:`CacheError` naming the file when a present file is unusable.
     """
     seed = seed or seed_dir()
-    trust_lists: list[TrustList] = []
-    revocation_lists: list[Revocations] = []
-    signers: list[DccSigner] = []
+    loaded: dict[str, list[Any]] = {TRUST_LIST: [], REVOCATIONS: [], DCC_SIGNERS: []}
     items: list[CacheItem] = []
 
-    runtime = cache_dir(data_dir) if data_dir is not None else None
-    if runtime is not None:
-        path = runtime / f"{TRUST_LIST}.json"
-        if path.is_file():
-            tl, fetched, source = _parse(path, parse_trust_list)
-            trust_lists.append(tl)
-            items.append(
-                CacheItem(TRUST_LIST, source or "cache", fetched, tl.version, len(tl.keys))
-            )
-        path = runtime / f"{REVOCATIONS}.json"
-        if path.is_file():
-            rv, fetched, source = _parse(path, parse_revocations)
-            revocation_lists.append(rv)
-            items.append(
-                CacheItem(REVOCATIONS, source or "cache", fetched, rv.version, len(rv.cids))
-            )
-        path = runtime / f"{DCC_SIGNERS}.json"
-        if path.is_file():
-            found, fetched, source = _parse(path, _parse_dcc_signers)
-            signers.extend(found)
-            items.append(CacheItem(DCC_SIGNERS, source or "cache", fetched, None, len(found)))
+    if data_dir is not None:
+        parsers: dict[str, Callable[[Any], Any]] = {
+            TRUST_LIST: parse_trust_list,
+            REVOCATIONS: parse_revocations,
+            DCC_SIGNERS: _parse_dcc_signers,
+        }
+        for name, parser in parsers.items():
+            path = cache_dir(data_dir) / f"{name}.json"
+            if path.is_file():
+                value, fetched, source = _parse(path, parser)
+                loaded[name].append(value)
+                items.append(_cache_item(name, source or "cache", fetched, value))
 
     if demo:
         demo_dir = seed / "demo"
-        path = demo_dir / f"{TRUST_LIST}.json"
-        tl = read_trust_list_file(path)
-        if not tl.demo:
-            raise CacheError(path, "the seed trust list is not marked demo-only")
-        trust_lists.append(tl)
-        items.append(
-            CacheItem(f"{TRUST_LIST} (demo)", "seed (demo)", _mtime(path), tl.version, len(tl.keys))
-        )
-        path = demo_dir / f"{REVOCATIONS}.json"
-        rv = read_revocations_file(path)
-        revocation_lists.append(rv)
-        items.append(
-            CacheItem(
-                f"{REVOCATIONS} (demo)", "seed (demo)", _mtime(path), rv.version, len(rv.cids)
-            )
-        )
-        path = demo_dir / "dcc_signer.pem"
-        found_demo = read_dcc_cert_file(path)
-        signers.extend(found_demo)
-        items.append(
-            CacheItem(f"{DCC_SIGNERS} (demo)", "seed (demo)", _mtime(path), None, len(found_demo))
-        )
+        readers: dict[str, tuple[Path, Callable[[Path], Any]]] = {
+            TRUST_LIST: (demo_dir / f"{TRUST_LIST}.json", read_trust_list_file),
+            REVOCATIONS: (demo_dir / f"{REVOCATIONS}.json", read_revocations_file),
+            DCC_SIGNERS: (demo_dir / "dcc_signer.pem", read_dcc_cert_file),
+        }
+        for name, (path, reader) in readers.items():
+            value = reader(path)
+            if name == TRUST_LIST and not value.demo:
+                raise CacheError(path, "the seed trust list is not marked demo-only")
+            loaded[name].append(value)
+            items.append(_cache_item(f"{name} (demo)", "seed (demo)", _mtime(path), value))
 
     verifier = Verifier(
-        trust_list=merge_trust_lists(trust_lists) if trust_lists else TrustList.empty(),
-        revocations=merge_revocations(revocation_lists),
-        dcc_trust=DccTrust.of(signers),
+        trust_list=merge_trust_lists(loaded[TRUST_LIST])
+        if loaded[TRUST_LIST]
+        else TrustList.empty(),
+        revocations=merge_revocations(loaded[REVOCATIONS]),
+        dcc_trust=DccTrust.of(signer for found in loaded[DCC_SIGNERS] for signer in found),
         dcc_schemas=load_dcc_schemas(schema_dir or default_schema_dir()),
     )
     return CacheSnapshot(verifier=verifier, items=tuple(items), demo=demo)

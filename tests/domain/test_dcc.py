@@ -7,6 +7,7 @@ against ``jsonschema``, and bad input of every kind (each must give one result).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import hashlib
@@ -29,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checkpoint_app.dcc_schemas import default_schema_dir, load_dcc_schemas
+from checkpoint_app.demo_issuer import SAMPLE_VACCINATION
 from checkpoint_app.domain import dcc
 from checkpoint_app.domain.codec import CodecError, b45decode, b45encode
 from checkpoint_app.domain.dcc import (
@@ -75,26 +77,8 @@ OID_TEST_0 = "1.3.6.1.4.1.0.1847.2021.1.1"
 OID_VACCINATION_0 = "1.3.6.1.4.1.0.1847.2021.1.2"
 OID_RECOVERY_0 = "1.3.6.1.4.1.0.1847.2021.1.3"
 
-NAME = {"fn": "Musterfrau", "fnt": "MUSTERFRAU", "gn": "Erika", "gnt": "ERIKA"}
-VACCINATION: dict[str, Any] = {
-    "ver": "1.3.0",
-    "nam": NAME,
-    "dob": "1964-08-12",
-    "v": [
-        {
-            "tg": "840539006",
-            "vp": "1119349007",
-            "mp": "EU/1/20/1528",
-            "ma": "ORG-100030215",
-            "dn": 2,
-            "sd": 2,
-            "dt": "2021-05-29",
-            "co": "DE",
-            "is": "Robert Koch-Institut",
-            "ci": "URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W",
-        }
-    ],
-}
+VACCINATION: dict[str, Any] = copy.deepcopy(SAMPLE_VACCINATION)
+NAME = VACCINATION["nam"]
 TEST: dict[str, Any] = {
     "ver": "1.3.0",
     "nam": NAME,
