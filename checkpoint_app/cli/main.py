@@ -36,6 +36,28 @@ def _add_data_dir(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_trust_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--trust-list", metavar="FILE", help="PHI1 trust list (replaces the cached one)"
+    )
+    parser.add_argument(
+        "--revocations", metavar="FILE", help="PHI1 revocation list (replaces the cached one)"
+    )
+    parser.add_argument(
+        "--dcc-cert",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="EU DCC document signer certificate, PEM or DER; repeatable (replaces the cached ones)",
+    )
+    parser.add_argument(
+        "--at", metavar="TIME", help="verification clock: epoch seconds or ISO 8601"
+    )
+    parser.add_argument(
+        "--demo", dest="sub_demo", action="store_true", help="also trust the demo issuer"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="checkpoint-app",
@@ -62,25 +84,32 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "text", metavar="TEXT | -", nargs="?", help="the QR text, or - to read lines from stdin"
     )
-    verify.add_argument(
-        "--trust-list", metavar="FILE", help="PHI1 trust list (replaces the cached one)"
+    _add_trust_options(verify)
+
+    scan = sub.add_parser(
+        "scan",
+        help="decode QR codes from a camera, video, image or folder; one JSON line per code",
+        description="Decode QR codes from camera:N, a video file, an image file or a folder of images "
+        "(natural name order). Files are decoded frame by frame unless --realtime paces a video like "
+        "a live camera. Prints one JSON line per decoded code, then a summary line.",
     )
-    verify.add_argument(
-        "--revocations", metavar="FILE", help="PHI1 revocation list (replaces the cached one)"
+    _add_data_dir(scan)
+    scan.add_argument(
+        "--source", required=True, metavar="SOURCE", help="camera:N, a video, an image or a folder"
     )
-    verify.add_argument(
-        "--dcc-cert",
-        metavar="FILE",
-        action="append",
-        default=[],
-        help="EU DCC document signer certificate, PEM or DER; repeatable (replaces the cached ones)",
+    scan.add_argument(
+        "--decoder",
+        default="auto",
+        choices=["auto", "zxing", "pyzbar", "opencv"],
+        help="QR decoder (default: auto)",
     )
-    verify.add_argument(
-        "--at", metavar="TIME", help="verification clock: epoch seconds or ISO 8601"
+    scan.add_argument("--verify", action="store_true", help="also verify each code offline")
+    scan.add_argument(
+        "--realtime",
+        action="store_true",
+        help="pace a video like a live camera (frames dropped, debounced)",
     )
-    verify.add_argument(
-        "--demo", dest="sub_demo", action="store_true", help="also trust the demo issuer"
-    )
+    _add_trust_options(scan)
 
     demo_codes = sub.add_parser(
         "demo-codes",
@@ -108,6 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from checkpoint_app.cli.verify_cmd import run_verify
 
             return run_verify(args)
+        if args.command == "scan":
+            from checkpoint_app.cli.scan_cmd import run_scan
+
+            return run_scan(args)
         if args.command == "demo-codes":
             from checkpoint_app.cli.demo_cmd import run_demo_codes
 
