@@ -525,31 +525,41 @@ def _json(value: Any) -> Any:
     if kind in _SCALARS:
         return value
     if kind is dict or (kind is not list and isinstance(value, Mapping)):
-        out: dict[str, Any] = {}
+        # A plain dict whose values need no conversion is returned as it is (the usual
+        # DCC); anything converted below it, or a frozendict, makes a new dict.
+        changed: dict[str, Any] | None = None if kind is dict else {}
         for key, item in value.items():
             if type(key) is not str:
                 raise _NotJson(f"map key {key!r} is not text")
             if type(item) in _SCALARS:  # the common case, without a call
-                out[key] = item
                 continue
             try:
-                out[key] = _json(item)
+                converted = _json(item)
             except _NotJson as exc:
                 exc.trail.append(f".{key}")
                 raise
-        return out
+            if converted is not item:
+                changed = {} if changed is None else changed
+                changed[key] = converted
+        if changed is None:
+            return value
+        return {key: changed.get(key, item) for key, item in value.items()}
     if kind is list or kind is tuple:
-        items: list[Any] = []
+        replaced: dict[int, Any] | None = None if kind is list else {}
         for index, item in enumerate(value):
             if type(item) in _SCALARS:
-                items.append(item)
                 continue
             try:
-                items.append(_json(item))
+                converted = _json(item)
             except _NotJson as exc:
                 exc.trail.append(f"[{index}]")
                 raise
-        return items
+            if converted is not item:
+                replaced = {} if replaced is None else replaced
+                replaced[index] = converted
+        if replaced is None:
+            return value
+        return [replaced.get(i, item) for i, item in enumerate(value)]
     if kind is float:
         if not math.isfinite(value):
             raise _NotJson("non-finite number")
