@@ -11,6 +11,7 @@ import io
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Final
 
 import base45
@@ -194,6 +195,30 @@ class CoseSign1:
         return cbor2.dumps(["Signature1", self.protected_bytes, b"", self.payload])
 
 
+_HEADER_CACHE: dict[bytes, Mapping[Any, Any]] = {}
+_HEADER_CACHE_SIZE: Final = 256
+_EMPTY_HEADER: Final[Mapping[Any, Any]] = MappingProxyType({})
+
+
+def _protected_header(data: bytes) -> Mapping[Any, Any]:
+    """The decoded protected header, read-only; every code of one signer carries the same
+    bytes, so the few distinct headers in use are decoded once and remembered."""
+    if not data:
+        return _EMPTY_HEADER
+    cached = _HEADER_CACHE.get(data)
+    if cached is not None:
+        return cached
+    decoded = cbor_decode_one(data)
+    if not isinstance(decoded, Mapping):
+        raise CodecError(MALFORMED, "cose: protected header is not a map")
+    header: Mapping[Any, Any] = decoded
+    if len(data) <= 64:  # real headers are ~15 bytes; never let odd ones fill memory
+        if len(_HEADER_CACHE) >= _HEADER_CACHE_SIZE:
+            _HEADER_CACHE.clear()
+        header = _HEADER_CACHE[data] = MappingProxyType(dict(header))
+    return header
+
+
 def parse_cose_sign1(item: Any) -> CoseSign1:
     """Check the COSE_Sign1 shape: tag 18 or untagged, four elements, typed parts."""
     if isinstance(item, cbor2.CBORTag):
@@ -205,12 +230,7 @@ def parse_cose_sign1(item: Any) -> CoseSign1:
     protected_bytes, unprotected, payload, signature = item
     if not isinstance(protected_bytes, bytes):
         raise CodecError(MALFORMED, "cose: protected header is not a byte string")
-    if protected_bytes:
-        protected = cbor_decode_one(protected_bytes)
-        if not isinstance(protected, Mapping):
-            raise CodecError(MALFORMED, "cose: protected header is not a map")
-    else:
-        protected = {}
+    protected = _protected_header(protected_bytes)
     if not isinstance(unprotected, Mapping):
         raise CodecError(MALFORMED, "cose: unprotected header is not a map")
     if not isinstance(payload, bytes):
