@@ -111,6 +111,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_trust_options(scan)
 
+    log = sub.add_parser("log", help="the event log: verify its hash chain")
+    log_sub = log.add_subparsers(
+        dest="log_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    log_verify = log_sub.add_parser(
+        "verify",
+        help="walk the hash chain of every device; exit 1 at the first broken link",
+        description="Check that no event was edited, deleted, inserted or reordered: walks every "
+        "device's hash chain and prints one JSON object (the chain heads, or the first broken link).",
+    )
+    _add_data_dir(log_verify)
+
+    backup = sub.add_parser(
+        "backup",
+        help="write a consistent copy of the store (safe while the app runs)",
+        description="Write a consistent copy of the local store to OUT (a new file) using SQLite's "
+        "backup API, e.g. before swapping a laptop mid-shift.",
+    )
+    _add_data_dir(backup)
+    backup.add_argument("out", metavar="OUT", help="the new file to write")
+
     demo_codes = sub.add_parser(
         "demo-codes",
         help="print fresh sample codes from the DEMO-ONLY issuer, one per line",
@@ -141,6 +162,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from checkpoint_app.cli.scan_cmd import run_scan
 
             return run_scan(args)
+        if args.command == "log":
+            from checkpoint_app.cli.log_cmd import run_log_verify
+
+            return run_log_verify(args)
+        if args.command == "backup":
+            from checkpoint_app.cli.log_cmd import run_backup
+
+            return run_backup(args)
         if args.command == "demo-codes":
             from checkpoint_app.cli.demo_cmd import run_demo_codes
 
