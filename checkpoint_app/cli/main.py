@@ -8,6 +8,7 @@ Subcommands import only what they need, so ``verify`` starts fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -111,6 +112,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_trust_options(scan)
 
+    roster = sub.add_parser("roster", help="bus and collection-point rosters")
+    roster_sub = roster.add_subparsers(
+        dest="roster_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    roster_import = roster_sub.add_parser(
+        "import",
+        help="import a roster file (CSV or XLSX); all rows or none",
+        description="Import one or more rosters from a CSV (UTF-8 or GB18030) or XLSX file (first sheet). "
+        "Every row is checked first: on any error nothing is imported and the problems are listed "
+        "with their row and column. A roster with an existing id is replaced.",
+    )
+    _add_data_dir(roster_import)
+    roster_import.add_argument("file", metavar="FILE", help="the .csv or .xlsx roster")
+    roster_import.add_argument(
+        "--operator", default="cli", help="who imports it (recorded in the log)"
+    )
+
     log = sub.add_parser("log", help="the event log: verify its hash chain")
     log_sub = log.add_subparsers(
         dest="log_command", metavar="ACTION", parser_class=_Parser, required=True
@@ -162,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from checkpoint_app.cli.scan_cmd import run_scan
 
             return run_scan(args)
+        if args.command == "roster":
+            from checkpoint_app.cli.roster_cmd import run_roster_import
+
+            return run_roster_import(args)
         if args.command == "log":
             from checkpoint_app.cli.log_cmd import run_log_verify
 
@@ -187,3 +209,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: one line for the user, the traceback only on request
+        if os.environ.get("CHECKPOINT_DEBUG"):
+            raise
+        print(
+            f"checkpoint-app: internal error ({type(exc).__name__}: {exc}); please report it "
+            "(set CHECKPOINT_DEBUG=1 for the details)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE

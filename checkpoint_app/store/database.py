@@ -98,8 +98,40 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    # Rosters are reference data (imported or downloaded), not events: a roster's import
+    # is recorded as an event; the entries hold personal data and are purged by retention.
+    db.execute(
+        """
+        CREATE TABLE rosters (
+            roster_id TEXT PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            entries INTEGER NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE roster_entries (
+            roster_id TEXT NOT NULL REFERENCES rosters (roster_id),
+            booking_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            id_number TEXT NOT NULL DEFAULT '',
+            id_last4 TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            cid TEXT NOT NULL DEFAULT '',
+            seat TEXT NOT NULL DEFAULT '',
+            row INTEGER NOT NULL,
+            PRIMARY KEY (roster_id, booking_id)
+        )"""
+    )
+    db.execute("CREATE INDEX roster_entries_cid ON roster_entries (cid) WHERE cid != ''")
+    db.execute("CREATE INDEX roster_entries_name ON roster_entries (name, id_last4)")
+
+
 #: Migration ``i`` brings the schema from version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
