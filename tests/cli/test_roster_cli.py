@@ -79,6 +79,8 @@ def test_not_a_roster_file(tmp_path: Path) -> None:
 def test_the_shipped_demo_roster_imports(tmp_path: Path) -> None:
     from checkpoint_app.paths import seed_dir
 
-    run = run_cli("roster", "import", str(seed_dir() / "demo" / "roster_demo.csv"), data_dir=tmp_path)
+    run = run_cli(
+        "roster", "import", str(seed_dir() / "demo" / "roster_demo.csv"), data_dir=tmp_path
+    )
     assert run.code == 0, run.stderr
     assert run.json_lines()[0]["imported"] == {"HD-BUS-3": 6, "CY-BUS-1": 3}
