@@ -129,6 +129,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--operator", default="cli", help="who imports it (recorded in the log)"
     )
 
+    export = sub.add_parser(
+        "export",
+        help="export the event log (JSON Lines, CSV or XLSX), personal data masked",
+        description="Write every event (one line or row per event, every kind) to OUT, a new file. "
+        "Personal fields are masked unless the supervisor's PIN is given (--pin, or the "
+        "CHECKPOINT_SUPERVISOR_PIN environment variable, which keeps it out of the process list).",
+    )
+    _add_data_dir(export)
+    export.add_argument("out", metavar="OUT", help="the new file to write")
+    export.add_argument(
+        "--since", metavar="TIME", help="only events at or after TIME (epoch s or ISO 8601)"
+    )
+    export.add_argument(
+        "--format", choices=["jsonl", "csv", "xlsx"], help="default: from OUT's suffix, else jsonl"
+    )
+    export.add_argument("--pin", metavar="PIN", help="the supervisor PIN: export unmasked")
+
     log = sub.add_parser("log", help="the event log: verify its hash chain")
     log_sub = log.add_subparsers(
         dest="log_command", metavar="ACTION", parser_class=_Parser, required=True
@@ -184,6 +201,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from checkpoint_app.cli.roster_cmd import run_roster_import
 
             return run_roster_import(args)
+        if args.command == "export":
+            from checkpoint_app.cli.export_cmd import run_export
+
+            return run_export(args)
         if args.command == "log":
             from checkpoint_app.cli.log_cmd import run_log_verify
 

@@ -1,0 +1,57 @@
+"""``checkpoint-app export [--since T] [--format csv|xlsx|jsonl] OUT [--pin PIN]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+from checkpoint_app.cli.common import resolve_data_dir, utf8_stdout
+from checkpoint_app.cli.main import EXIT_OK, UsageError
+from checkpoint_app.domain.timeparse import parse_time
+from checkpoint_app.store import store_path
+from checkpoint_app.store.database import StoreError, open_database
+from checkpoint_app.store.event_log import utc_timestamp
+from checkpoint_app.store.export import FORMATS, export_rows, write_export
+from checkpoint_app.store.supervisor import PinOutcome, SupervisorPin
+
+PIN_ENV = "CHECKPOINT_SUPERVISOR_PIN"
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    out = Path(args.out).expanduser()
+    fmt = args.format or (
+        out.suffix.lstrip(".").lower() if out.suffix.lstrip(".").lower() in FORMATS else "jsonl"
+    )
+    if out.exists():
+        raise UsageError(f"{out} already exists: choose a new file name")
+    since = None
+    if args.since:
+        try:
+            since = utc_timestamp(datetime.fromtimestamp(parse_time(args.since), UTC))
+        except (ValueError, OverflowError) as exc:
+            raise UsageError(f"--since {args.since!r}: {exc}") from None
+    path = store_path(resolve_data_dir(args))
+    try:
+        db = open_database(path)
+        pin = args.pin if args.pin is not None else os.environ.get(PIN_ENV)
+        unmasked = False
+        if pin:
+            check = SupervisorPin(db).check(pin)
+            if check.outcome is PinOutcome.NOT_SET:
+                raise UsageError("no supervisor PIN is set on this station: exports stay masked")
+            if not check.ok:
+                wait = f"; try again in {int(check.retry_after)} s" if check.retry_after else ""
+                raise UsageError(f"wrong supervisor PIN{wait}")
+            unmasked = True
+        count = write_export(export_rows(db, since=since, unmasked=unmasked), out, fmt)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    line = {"export": str(out), "format": fmt, "events": count, "masked": not unmasked}
+    utf8_stdout().write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return EXIT_OK
