@@ -358,6 +358,19 @@ class FalseReads:
 # --- frame generation (in worker processes, before the timed part) -----------------
 
 
+def print_false_reads(false_reads: FalseReads, labels: Sequence[str], started: float) -> None:
+    """The closing lines of every decoder benchmark: false reads, decoder errors, time."""
+    total = sum(false_reads.count.values())
+    print(
+        "\nFALSE READS: "
+        + ", ".join(f"{lab} {false_reads.count.get(lab, 0)}" for lab in labels)
+        + ("" if total == 0 else "   <<< !!! NOT ZERO !!!")
+    )
+    if false_reads.errors:
+        print("DECODER ERRORS: " + ", ".join(f"{k} {v}" for k, v in false_reads.errors.items()))
+    print(f"elapsed {time.perf_counter() - started:.0f} s")
+
+
 def _make(args: tuple[str, int, int, tuple[int, int]]) -> frame_synth.SynthFrame:
     category, index, seed, size = args
     return frame_synth.make_frame(category, index, seed=seed, size=size)
@@ -781,15 +794,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             text_images_section(decoders, [("PHI1 PNG", phi1), ("DCC PNG", dcc)], false_reads)
         labels = [lab for lab, _ in decoders]
         targets_section(labels, synthetic, boof, false_reads, args.quick)
-        total = sum(false_reads.count.values())
-        print(
-            "\nFALSE READS: "
-            + ", ".join(f"{lab} {false_reads.count.get(lab, 0)}" for lab in labels)
-            + ("" if total == 0 else "   <<< !!! NOT ZERO !!!")
-        )
-        if false_reads.errors:
-            print("DECODER ERRORS: " + ", ".join(f"{k} {v}" for k, v in false_reads.errors.items()))
-        print(f"elapsed {time.perf_counter() - started:.0f} s")
+        print_false_reads(false_reads, labels, started)
     finally:
         maker.close()
     return 0

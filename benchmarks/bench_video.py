@@ -51,7 +51,7 @@ for _p in (str(ROOT), str(ROOT / "benchmarks")):
 import bench_decode  # noqa: E402
 import frame_synth  # noqa: E402
 import real_images  # noqa: E402
-from bench_decode import FalseReads, centre, pct, timed_decode  # noqa: E402
+from bench_decode import FalseReads, centre, pct, print_false_reads, timed_decode  # noqa: E402
 
 from checkpoint_app.scan.types import Decoder, Image  # noqa: E402
 
@@ -282,15 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{lab:<14}{decoded:>9}{fr:>16}{vm:>19}{rt:>22}{dm:>19}{false:>7}")
         print("(frames: from the first fully visible frame, every frame decoded; realtime: newest")
         print(" frame when free, busy for the measured time; decode-ms over visible frames)")
-        total = sum(false_reads.count.values())
-        print(
-            "\nFALSE READS: "
-            + ", ".join(f"{lab} {false_reads.count.get(lab, 0)}" for lab in labels)
-            + ("" if total == 0 else "   <<< !!! NOT ZERO !!!")
-        )
-        if false_reads.errors:
-            print("DECODER ERRORS: " + ", ".join(f"{k} {v}" for k, v in false_reads.errors.items()))
-        print(f"elapsed {time.perf_counter() - started:.0f} s")
+        print_false_reads(false_reads, labels, started)
     finally:
         if tmp is not None:
             tmp.cleanup()

@@ -33,3 +33,18 @@ def run_cli(
         argv, input=data, capture_output=True, cwd=PROJECT_ROOT, timeout=timeout, check=False
     )
     return Run(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8", "replace"))
+
+
+def run_benchmark(script: str, *args: str) -> str:
+    """Run ``benchmarks/SCRIPT --quick ARGS`` as CI does; its output, after exit 0."""
+    proc = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "benchmarks" / script), "--quick", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=PROJECT_ROOT,
+    )
+    print(proc.stdout)  # shown with -s and in CI logs on failure
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout

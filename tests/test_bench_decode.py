@@ -8,11 +8,11 @@ a wrong text, or a code where there is none, is a bug whatever the machine.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 
 import numpy as np
 import pytest
+from cli_runner import run_benchmark
 from shared_paths import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
@@ -27,19 +27,10 @@ NUM = r"(?:\d+\.\d|-)"
 
 
 def _run(script: str, *args: str) -> str:
-    proc = subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "benchmarks" / script), "--quick", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        cwd=PROJECT_ROOT,
-    )
-    print(proc.stdout)  # shown with -s and in CI logs on failure
-    assert proc.returncode == 0, proc.stderr
-    assert "FALSE READ by" not in proc.stdout, "a decoder made a false read"
-    assert "DECODER RAISED" not in proc.stdout
-    return proc.stdout
+    stdout = run_benchmark(script, *args)
+    assert "FALSE READ by" not in stdout, "a decoder made a false read"
+    assert "DECODER RAISED" not in stdout
+    return stdout
 
 
 def _decoders(out: str) -> list[str]:

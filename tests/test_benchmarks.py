@@ -8,28 +8,12 @@ is there and well-formed.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
-from shared_paths import PROJECT_ROOT
-
-
-def _run(script: str, *args: str) -> str:
-    proc = subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "benchmarks" / script), "--quick", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        cwd=PROJECT_ROOT,
-    )
-    assert proc.returncode == 0, proc.stderr
-    print(proc.stdout)  # shown with -s and in CI logs on failure
-    return proc.stdout
+from cli_runner import run_benchmark
 
 
 def test_verification_benchmark_quick() -> None:
-    out = _run("bench_verify.py")
+    out = run_benchmark("bench_verify.py")
     for label in ("PHI1 (Ed25519)", "DCC (ES256)", "DCC (PS256-2048)", "DCC (PS256-3072)"):
         row = re.search(
             rf"^{re.escape(label)}\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", out, re.M

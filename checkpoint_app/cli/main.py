@@ -8,9 +8,10 @@ Subcommands import only what they need, so ``verify`` starts fast.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from checkpoint_app import __version__
 
@@ -181,6 +182,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Subcommand → (module, function); imported only when used, so each command starts fast.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "verify": ("checkpoint_app.cli.verify_cmd", "run_verify"),
+    "scan": ("checkpoint_app.cli.scan_cmd", "run_scan"),
+    "roster": ("checkpoint_app.cli.roster_cmd", "run_roster_import"),
+    "export": ("checkpoint_app.cli.export_cmd", "run_export"),
+    "log": ("checkpoint_app.cli.log_cmd", "run_log_verify"),
+    "backup": ("checkpoint_app.cli.log_cmd", "run_backup"),
+    "demo-codes": ("checkpoint_app.cli.demo_cmd", "run_demo_codes"),
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -189,34 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "sub_demo", False):
         args.demo = True
     try:
-        if args.command == "verify":
-            from checkpoint_app.cli.verify_cmd import run_verify
-
-            return run_verify(args)
-        if args.command == "scan":
-            from checkpoint_app.cli.scan_cmd import run_scan
-
-            return run_scan(args)
-        if args.command == "roster":
-            from checkpoint_app.cli.roster_cmd import run_roster_import
-
-            return run_roster_import(args)
-        if args.command == "export":
-            from checkpoint_app.cli.export_cmd import run_export
-
-            return run_export(args)
-        if args.command == "log":
-            from checkpoint_app.cli.log_cmd import run_log_verify
-
-            return run_log_verify(args)
-        if args.command == "backup":
-            from checkpoint_app.cli.log_cmd import run_backup
-
-            return run_backup(args)
-        if args.command == "demo-codes":
-            from checkpoint_app.cli.demo_cmd import run_demo_codes
-
-            return run_demo_codes(args)
+        if args.command in _COMMANDS:
+            module, function = _COMMANDS[args.command]
+            run: Callable[[argparse.Namespace], int] = getattr(
+                importlib.import_module(module), function
+            )
+            return run(args)
         if args.demo:
             from checkpoint_app.cli.demo_cmd import run_demo_walkthrough
 
