@@ -113,6 +113,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_trust_options(scan)
 
+    admit = sub.add_parser(
+        "admit",
+        help="record a scanned code (and a temperature) and print the gate's decision",
+        description="Verify the code offline, record the scan (a repeat is recorded as a repeat), "
+        "the temperature when given, the decision and the journey transition it makes, and print "
+        "the decision as one JSON object. Exit 0 for any decision. A first reading at or over the "
+        "fever threshold gives remeasure; the next admit of the same code within 10 minutes is "
+        "the second reading and decides. Works on a fresh data directory with built-in defaults.",
+    )
+    _add_data_dir(admit)
+    admit.add_argument("--code", metavar="TEXT", help="the scanned QR text")
+    admit.add_argument(
+        "--temp", metavar="T", help="temperature as typed: 36.6, 36,6, 366 (°C), or 97.9F"
+    )
+    admit.add_argument("--gate", metavar="NAME", help="the gate (default: the station's)")
+    admit.add_argument(
+        "--operator", metavar="NAME", default="cli", help="who admits (recorded in the log)"
+    )
+    _add_trust_options(admit)
+
     roster = sub.add_parser("roster", help="bus and collection-point rosters")
     roster_sub = roster.add_subparsers(
         dest="roster_command", metavar="ACTION", parser_class=_Parser, required=True
@@ -186,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
 _COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("checkpoint_app.cli.verify_cmd", "run_verify"),
     "scan": ("checkpoint_app.cli.scan_cmd", "run_scan"),
+    "admit": ("checkpoint_app.cli.admit_cmd", "run_admit"),
     "roster": ("checkpoint_app.cli.roster_cmd", "run_roster_import"),
     "export": ("checkpoint_app.cli.export_cmd", "run_export"),
     "log": ("checkpoint_app.cli.log_cmd", "run_log_verify"),
@@ -221,6 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (``| head``): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # a bug: one line for the user, the traceback only on request
         if os.environ.get("CHECKPOINT_DEBUG"):
             raise

@@ -23,6 +23,39 @@ class StoreError(Exception):
     """The store cannot be opened or written; the message says what to do."""
 
 
+def describe_write_error(exc: sqlite3.Error) -> str:
+    """What a failed write means for the user, and what to do."""
+    text = str(exc).lower()
+    if "full" in text:
+        return "the disk is full: free some space (or move the data directory), then try again"
+    if "readonly" in text or "read-only" in text:
+        return (
+            "the store is read-only (a write-protected USB stick or folder?): make it "
+            "writable, or use another --data-dir"
+        )
+    if "locked" in text or "busy" in text:
+        return "the store is busy in another program for too long: try again"
+    if "disk i/o" in text or "malformed" in text or "not a database" in text:
+        return (
+            "the store cannot be read or written (disk error or damaged file): keep the "
+            "file for the supervisor and restore the last backup"
+        )
+    return f"the store cannot be written ({exc})"
+
+
+@contextmanager
+def store_errors(where: Path) -> Iterator[None]:
+    """Turn SQLite's write failures (disk full, read-only, I/O) into :class:`StoreError`.
+
+    The failed transaction was rolled back: nothing half-written remains."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(f"{where}: {describe_write_error(exc)}") from None
+    except OSError as exc:
+        raise StoreError(f"{where}: {exc.strerror or exc}") from None
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """One write transaction (``BEGIN IMMEDIATE``: the write lock is taken up front, so
@@ -31,9 +64,15 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     try:
         yield db
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.conn.in_transaction:  # SQLite may have rolled back already (disk full)
+            db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
+    try:
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -130,8 +169,142 @@ def _v2(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX roster_entries_name ON roster_entries (name, id_last4)")
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    # Projections (store/projections.py): derived from events only, rebuildable at any
+    # time. ``p_*`` index tables hold one row per event of a kind; ``p_travellers`` and
+    # ``p_roster_status`` fold those rows per traveller / roster entry.
+    db.execute(
+        """
+        CREATE TABLE p_scans (
+            event_id TEXT PRIMARY KEY,
+            traveller TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            device_id TEXT NOT NULL,
+            gate TEXT NOT NULL,
+            format TEXT NOT NULL,
+            result TEXT NOT NULL,
+            status TEXT,
+            repeat INTEGER NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX p_scans_traveller ON p_scans (traveller, at)")
+    db.execute(
+        """
+        CREATE TABLE p_readings (
+            event_id TEXT PRIMARY KEY,
+            traveller TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            device_id TEXT NOT NULL,
+            gate TEXT NOT NULL,
+            celsius REAL NOT NULL,
+            raw TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            fever INTEGER NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX p_readings_traveller ON p_readings (traveller, at)")
+    db.execute(
+        """
+        CREATE TABLE p_decisions (
+            event_id TEXT PRIMARY KEY,
+            traveller TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            device_id TEXT NOT NULL,
+            gate TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            action TEXT NOT NULL,
+            reason TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX p_decisions_at ON p_decisions (at)")
+    db.execute("CREATE INDEX p_decisions_action ON p_decisions (action, at)")
+    db.execute(
+        """
+        CREATE TABLE p_journey_events (
+            event_id TEXT PRIMARY KEY,
+            traveller TEXT NOT NULL,
+            transition TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            device_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            gate TEXT,
+            operator TEXT,
+            reason TEXT,
+            target TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX p_journey_events_traveller ON p_journey_events (traveller)")
+    db.execute(
+        """
+        CREATE TABLE p_travellers (
+            traveller TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            since INTEGER,
+            gate TEXT,
+            device_id TEXT,
+            operator TEXT,
+            reason TEXT,
+            entry_at INTEGER,
+            entry_gate TEXT,
+            entry_device TEXT,
+            entry_operator TEXT,
+            duplicate_entries INTEGER NOT NULL,
+            conflicts INTEGER NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX p_travellers_state ON p_travellers (state)")
+    db.execute(
+        """
+        CREATE TABLE p_roster_marks (
+            event_id TEXT PRIMARY KEY,
+            roster_id TEXT NOT NULL,
+            booking_id TEXT NOT NULL,
+            mark TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            device_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            method TEXT,
+            reason TEXT,
+            to_roster TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX p_roster_marks_entry ON p_roster_marks (roster_id, booking_id)")
+    db.execute(
+        """
+        CREATE TABLE p_roster_status (
+            roster_id TEXT NOT NULL,
+            booking_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            since INTEGER,
+            method TEXT,
+            reason TEXT,
+            to_roster TEXT,
+            PRIMARY KEY (roster_id, booking_id)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE p_departures (
+            event_id TEXT PRIMARY KEY,
+            roster_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            device_id TEXT NOT NULL,
+            present INTEGER NOT NULL,
+            expected INTEGER NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX p_departures_roster ON p_departures (roster_id)")
+    # Walk-ins and moved passengers are entries of the roster they joined (reference data
+    # like imported entries); ``origin`` says how the entry came to be there.
+    db.execute("ALTER TABLE roster_entries ADD COLUMN origin TEXT NOT NULL DEFAULT 'import'")
+    db.execute("CREATE INDEX roster_entries_booking ON roster_entries (booking_id)")
+    db.execute(
+        "CREATE INDEX roster_entries_id_number ON roster_entries (id_number) WHERE id_number != ''"
+    )
+
+
 #: Migration ``i`` brings the schema from version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -90,14 +90,28 @@ def import_rosters(
     replaced = []
     with transaction(db):
         for roster_id, rows in by_roster.items():
+            kept = 0
             if db.execute("SELECT 1 FROM rosters WHERE roster_id = ?", [roster_id]).fetchone():
                 replaced.append(roster_id)
-                db.execute("DELETE FROM roster_entries WHERE roster_id = ?", [roster_id])
-                db.execute("DELETE FROM rosters WHERE roster_id = ?", [roster_id])
-            db.execute(
-                "INSERT INTO rosters (roster_id, title, source, imported_at, entries) VALUES (?, ?, ?, ?, ?)",
-                [roster_id, rows[0].title, source, utc_timestamp(), len(rows)],
-            )
+                # Walk-ins and passengers moved here were added on the spot: they stay.
+                db.execute(
+                    "DELETE FROM roster_entries WHERE roster_id = ? AND origin = 'import'",
+                    [roster_id],
+                )
+                kept = db.execute(
+                    "SELECT COUNT(*) FROM roster_entries WHERE roster_id = ?", [roster_id]
+                ).fetchone()[0]
+                db.execute(
+                    "UPDATE rosters SET title = ?, source = ?, imported_at = ?, entries = ? "
+                    "WHERE roster_id = ?",
+                    [rows[0].title, source, utc_timestamp(), len(rows) + kept, roster_id],
+                )
+            else:
+                db.execute(
+                    "INSERT INTO rosters (roster_id, title, source, imported_at, entries) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [roster_id, rows[0].title, source, utc_timestamp(), len(rows)],
+                )
             db.conn.executemany(
                 "INSERT INTO roster_entries (roster_id, booking_id, name, id_number, id_last4, phone, cid, "
                 "seat, row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
