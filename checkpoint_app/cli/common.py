@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from checkpoint_app.cli.main import UsageError
 from checkpoint_app.domain.timeparse import parse_time
@@ -26,6 +28,26 @@ def clock(args: argparse.Namespace) -> Callable[[], int]:
             f"--at {at!r}: {exc}; give epoch seconds or ISO 8601, e.g. 2026-11-25T08:00:00+08:00"
         ) from None
     return lambda: fixed
+
+
+PIN_ENV = "CHECKPOINT_SUPERVISOR_PIN"
+
+
+def unlock(db: Any, pin_arg: str | None) -> bool:
+    """True when the supervisor PIN (``--pin`` or ``$CHECKPOINT_SUPERVISOR_PIN``) checks:
+    then personal fields are shown unmasked. No PIN given: False. A wrong one: exit 2."""
+    from checkpoint_app.store.supervisor import PinOutcome, SupervisorPin
+
+    pin = pin_arg if pin_arg is not None else os.environ.get(PIN_ENV)
+    if not pin:
+        return False
+    check = SupervisorPin(db).check(pin)
+    if check.outcome is PinOutcome.NOT_SET:
+        raise UsageError("no supervisor PIN is set on this station: the output stays masked")
+    if not check.ok:
+        wait = f"; try again in {int(check.retry_after)} s" if check.retry_after else ""
+        raise UsageError(f"wrong supervisor PIN{wait}")
+    return True
 
 
 def resolve_data_dir(args: argparse.Namespace) -> Path:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
-from checkpoint_app.cli.common import resolve_data_dir, utf8_stdout
+from checkpoint_app.cli.common import resolve_data_dir, unlock, utf8_stdout
 from checkpoint_app.cli.main import EXIT_OK, UsageError
 from checkpoint_app.domain.timeparse import parse_time
 from checkpoint_app.store import store_path
 from checkpoint_app.store.database import StoreError, open_database
 from checkpoint_app.store.event_log import utc_timestamp
 from checkpoint_app.store.export import FORMATS, export_rows, write_export
-from checkpoint_app.store.supervisor import PinOutcome, SupervisorPin
-
-PIN_ENV = "CHECKPOINT_SUPERVISOR_PIN"
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -37,16 +33,7 @@ def run_export(args: argparse.Namespace) -> int:
     path = store_path(resolve_data_dir(args))
     try:
         db = open_database(path)
-        pin = args.pin if args.pin is not None else os.environ.get(PIN_ENV)
-        unmasked = False
-        if pin:
-            check = SupervisorPin(db).check(pin)
-            if check.outcome is PinOutcome.NOT_SET:
-                raise UsageError("no supervisor PIN is set on this station: exports stay masked")
-            if not check.ok:
-                wait = f"; try again in {int(check.retry_after)} s" if check.retry_after else ""
-                raise UsageError(f"wrong supervisor PIN{wait}")
-            unmasked = True
+        unmasked = unlock(db, args.pin)
         count = write_export(export_rows(db, since=since, unmasked=unmasked), out, fmt)
     except StoreError as exc:
         raise UsageError(str(exc)) from None

@@ -150,6 +150,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--operator", default="cli", help="who imports it (recorded in the log)"
     )
 
+    roster_status = roster_sub.add_parser(
+        "status",
+        help="progress of each roster (45/68), or of one with its missing passengers",
+        description="One JSON line per roster: present/expected, absent, moved, departed. With a "
+        "roster id, the missing passengers too (names and phones masked).",
+    )
+    _add_data_dir(roster_status)
+    roster_status.add_argument("roster", nargs="?", metavar="ROSTER", help="a roster id")
+    roster_manifest = roster_sub.add_parser(
+        "manifest",
+        help="write a roster's passenger manifest (CSV or PDF to print and sign)",
+        description="Write the manifest of one roster: every passenger with their state (present, "
+        "missing, absent, moved), when and how they were ticked, and the reasons. Personal fields "
+        "are masked unless the supervisor's PIN is given (--pin or CHECKPOINT_SUPERVISOR_PIN).",
+    )
+    _add_data_dir(roster_manifest)
+    roster_manifest.add_argument("roster", metavar="ROSTER", help="the roster id")
+    roster_manifest.add_argument("out", metavar="OUT", help="the new .csv or .pdf file")
+    roster_manifest.add_argument("--format", choices=["csv", "pdf"], help="default: from OUT")
+    roster_manifest.add_argument("--pin", metavar="PIN", help="the supervisor PIN: unmasked")
+
     export = sub.add_parser(
         "export",
         help="export the event log (JSON Lines, CSV or XLSX), personal data masked",
@@ -207,7 +228,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("checkpoint_app.cli.verify_cmd", "run_verify"),
     "scan": ("checkpoint_app.cli.scan_cmd", "run_scan"),
     "admit": ("checkpoint_app.cli.admit_cmd", "run_admit"),
-    "roster": ("checkpoint_app.cli.roster_cmd", "run_roster_import"),
+    "roster": ("checkpoint_app.cli.roster_cmd", "run_roster"),
     "export": ("checkpoint_app.cli.export_cmd", "run_export"),
     "log": ("checkpoint_app.cli.log_cmd", "run_log_verify"),
     "backup": ("checkpoint_app.cli.log_cmd", "run_backup"),

@@ -26,7 +26,7 @@ import sqlite_utils
 from checkpoint_app.domain.rules import DEFAULT_RULES, CheckpointRules, RulesError, parse_rules
 from checkpoint_app.domain.verifier import Verifier
 from checkpoint_app.store import projections
-from checkpoint_app.store.database import StoreError, open_database, transaction
+from checkpoint_app.store.database import StoreError, open_database, store_errors, transaction
 from checkpoint_app.store.event_log import Event, EventLog
 from checkpoint_app.store.offline_cache import (
     DCC_SIGNERS,
@@ -187,8 +187,11 @@ class Station:
 
     @contextmanager
     def use_case(self) -> Iterator[Recorder]:
-        """One transaction: every event of one use case and the projections they change."""
-        with transaction(self.db):
+        """One transaction: every event of one use case and the projections they change.
+
+        A write that fails (disk full, read-only store) rolls everything back and raises
+        :class:`StoreError` saying what to do."""
+        with store_errors(self.data_dir), transaction(self.db):
             yield Recorder(self)
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from cli_runner import run_cli
 from openpyxl import Workbook
+from shared_paths import PROJECT_ROOT
 
 from checkpoint_app.store import open_event_log
 
@@ -29,7 +30,9 @@ def test_csv_utf8_and_gb18030(tmp_path: Path) -> None:
         path.write_bytes(text.encode(encoding))
         run = run_cli("roster", "import", str(path), data_dir=tmp_path / encoding)
         assert run.code == 0, run.stderr
-        assert run.json_lines() == [{"imported": {"HD-BUS-3": 2, "CY-BUS-1": 1}, "replaced": []}]
+        assert run.json_lines() == [
+            {"imported": {"HD-BUS-3": 2, "CY-BUS-1": 1}, "replaced": [], "duplicates": []}
+        ]
         assert _count(tmp_path / encoding) == 3
 
 
@@ -84,3 +87,50 @@ def test_the_shipped_demo_roster_imports(tmp_path: Path) -> None:
     )
     assert run.code == 0, run.stderr
     assert run.json_lines()[0]["imported"] == {"HD-BUS-3": 6, "CY-BUS-1": 3}
+
+
+def test_status_and_manifest_csv_and_pdf(tmp_path: Path) -> None:
+    from checkpoint_app.services.bus import BusService
+    from checkpoint_app.services.station import Station
+    from checkpoint_app.store.supervisor import SupervisorPin
+
+    demo = PROJECT_ROOT / "offline_cache" / "demo" / "roster_demo.csv"
+    assert run_cli("roster", "import", str(demo), data_dir=tmp_path).code == 0
+    station = Station(tmp_path)
+    bus = BusService(station)
+    bus.tick_by_scan("HD-BUS-3", "TKT1:HD-BUS-3/HD3-0001")
+    bus.mark_absent("HD-BUS-3", "HD3-0002", "改乘明天的车")
+    SupervisorPin(station.db).set_pin("246810")
+    station.close()
+
+    all_rosters = run_cli("roster", "status", data_dir=tmp_path).json_lines()
+    assert {r["roster_id"]: r["progress"] for r in all_rosters} == {
+        "HD-BUS-3": "1/6",
+        "CY-BUS-1": "0/3",
+    }
+    one = run_cli("roster", "status", "HD-BUS-3", data_dir=tmp_path).json_lines()[0]
+    assert [m["booking_id"] for m in one["missing"]][:2] == ["HD3-0002", "HD3-0003"]
+    assert one["missing"][0]["phone"] == "138****7765" and one["absent"] == 1
+    unknown = run_cli("roster", "status", "NOPE", data_dir=tmp_path)
+    assert unknown.code == 2 and "NOPE" in unknown.stderr
+
+    csv_out = tmp_path / "m.csv"
+    run = run_cli("roster", "manifest", "HD-BUS-3", str(csv_out), data_dir=tmp_path)
+    assert run.code == 0 and run.json_lines()[0]["masked"] is True
+    text = csv_out.read_text(encoding="utf-8-sig")
+    assert "1/6" in text and "王*" in text and "王芳" not in text and "改乘明天的车" in text
+    again = run_cli("roster", "manifest", "HD-BUS-3", str(csv_out), data_dir=tmp_path)
+    assert again.code == 2 and "already exists" in again.stderr
+
+    pdf_out = tmp_path / "m.pdf"
+    env_pin = run_cli(
+        "roster", "manifest", "HD-BUS-3", str(pdf_out), "--pin", "246810", data_dir=tmp_path
+    )
+    assert env_pin.code == 0 and env_pin.json_lines()[0]["masked"] is False
+    assert pdf_out.read_bytes().startswith(b"%PDF-")
+    wrong = run_cli(
+        "roster", "manifest", "HD-BUS-3", str(tmp_path / "x.pdf"), "--pin", "1", data_dir=tmp_path
+    )
+    assert wrong.code == 2 and "wrong supervisor PIN" in wrong.stderr
+    bad = run_cli("roster", "manifest", "HD-BUS-3", str(tmp_path / "x.txt"), data_dir=tmp_path)
+    assert bad.code == 2 and "csv or pdf" in bad.stderr

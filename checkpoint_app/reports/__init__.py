@@ -1,0 +1,1 @@
+"""Documents written for people: manifests, hand-over reports (no Qt)."""
