@@ -209,6 +209,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(backup)
     backup.add_argument("out", metavar="OUT", help="the new file to write")
 
+    enrol = sub.add_parser(
+        "enrol",
+        help="enrol this station with the central API using a one-time code",
+        description="Enrol this station (its data directory) with the central API at URL using a "
+        "one-time enrolment code from the administrator. The device token is kept in the OS "
+        "keyring, or in a file only the owner can read; the API's root key is pinned.",
+    )
+    _add_data_dir(enrol)
+    enrol.add_argument("url", metavar="URL", help="https://… (http only for 127.0.0.1)")
+    enrol.add_argument("code", metavar="CODE", help="the one-time enrolment code")
+    enrol.add_argument("--name", help="this station's name at the centre (default: host name)")
+
+    sync = sub.add_parser(
+        "sync",
+        help="sync with the central API: upload events, download lists, rosters, others' events",
+        description="Upload this station's pending events (exactly once), then download the other "
+        "gates' events, the trust list, revocations, rules and rosters. Prints one JSON line per "
+        "pass. With --once: one pass, exit 0 when it succeeded, 1 when the network failed.",
+    )
+    _add_data_dir(sync)
+    sync.add_argument("--once", action="store_true", help="one pass, then exit")
+    sync.add_argument(
+        "--interval", type=float, default=30.0, metavar="S", help="seconds between passes"
+    )
+
     demo_codes = sub.add_parser(
         "demo-codes",
         help="print fresh sample codes from the DEMO-ONLY issuer, one per line",
@@ -233,6 +258,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "log": ("checkpoint_app.cli.log_cmd", "run_log_verify"),
     "backup": ("checkpoint_app.cli.log_cmd", "run_backup"),
     "demo-codes": ("checkpoint_app.cli.demo_cmd", "run_demo_codes"),
+    "enrol": ("checkpoint_app.cli.sync_cmd", "run_enrol"),
+    "sync": ("checkpoint_app.cli.sync_cmd", "run_sync"),
 }
 
 

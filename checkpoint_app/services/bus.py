@@ -99,6 +99,15 @@ class TickOutcome:
     events: tuple[Event, ...]
 
 
+SEARCH_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    entries: tuple[EntryView, ...]
+    total: int
+
+
 @dataclass(frozen=True, slots=True)
 class DuplicateTraveller:
     """The same traveller expected on more than one roster."""
@@ -153,18 +162,7 @@ class BusService:
         ids = self.station.db.execute("SELECT roster_id FROM rosters ORDER BY roster_id").fetchall()
         return [self.summary(r[0]) for r in ids]
 
-    def entries(
-        self,
-        roster_id: str,
-        *,
-        show: str = "all",
-        query: str = "",
-        unmasked: bool = False,
-        limit: int | None = None,
-    ) -> list[EntryView]:
-        """The roster's passengers in seat/booking order: ``show`` is ``all``, ``missing``
-        (expected or absent), ``present``, ``absent`` or ``moved``; ``query`` matches the
-        name, booking id, seat, or the ID number's / phone's last digits."""
+    def _where(self, roster_id: str, show: str, query: str) -> tuple[str, list[Any]]:
         where, params = ["e.roster_id = ?"], [roster_id]
         states = {
             "all": None,
@@ -187,14 +185,46 @@ class BusService:
                 "OR substr(e.phone, -4) = ?)"
             )
             params.extend([like, like, q, q.upper(), q])
-        sql = (
-            f"SELECT {_ENTRY_COLUMNS} {_ENTRY_JOIN} WHERE {' AND '.join(where)} "
-            "ORDER BY e.row, e.booking_id"
-        )
+        return " AND ".join(where), params
+
+    def entries(
+        self,
+        roster_id: str,
+        *,
+        show: str = "all",
+        query: str = "",
+        unmasked: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[EntryView]:
+        """The roster's passengers in seat/booking order: ``show`` is ``all``, ``missing``
+        (expected or absent), ``present``, ``absent`` or ``moved``; ``query`` matches the
+        name, booking id, seat, or the ID number's / phone's last digits."""
+        where, params = self._where(roster_id, show, query)
+        sql = f"SELECT {_ENTRY_COLUMNS} {_ENTRY_JOIN} WHERE {where} ORDER BY e.row, e.booking_id"
         if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+            sql += " LIMIT ? OFFSET ?"
+            params += [int(limit), int(offset)]
         rows = self.station.db.execute(sql, params).fetchall()
         return [self._view(r, unmasked) for r in rows]
+
+    def search(
+        self,
+        roster_id: str,
+        query: str,
+        *,
+        show: str = "all",
+        unmasked: bool = False,
+        page: int = SEARCH_PAGE,
+    ) -> SearchResult:
+        """What the bus screen shows per keystroke: the first ``page`` matches and how many
+        there are in all (the list scrolls for more with :meth:`entries` ``offset``)."""
+        where, params = self._where(roster_id, show, query)
+        total = self.station.db.execute(
+            f"SELECT COUNT(*) {_ENTRY_JOIN} WHERE {where}", params
+        ).fetchone()[0]
+        shown = self.entries(roster_id, show=show, query=query, unmasked=unmasked, limit=page)
+        return SearchResult(tuple(shown), int(total))
 
     def entry(self, roster_id: str, booking_id: str, *, unmasked: bool = False) -> EntryView:
         row = self.station.db.execute(
@@ -320,7 +350,9 @@ class BusService:
         candidates: list[tuple[str, str]] = []
         if cid:
             candidates = db.execute(
-                "SELECT roster_id, booking_id FROM roster_entries WHERE cid = ?", [cid]
+                # "cid != ''" lets SQLite use the partial index on cid
+                "SELECT roster_id, booking_id FROM roster_entries WHERE cid = ? AND cid != ''",
+                [cid],
             ).fetchall()
         if not candidates:
             pii, last4 = personal_fields(verification), id_last4(verification)

@@ -147,7 +147,8 @@ class GateService:
         if not cid:
             return ()
         rows = self.station.db.execute(
-            "SELECT DISTINCT roster_id FROM roster_entries WHERE cid = ? ORDER BY roster_id",
+            "SELECT DISTINCT roster_id FROM roster_entries WHERE cid = ? AND cid != '' "
+            "ORDER BY roster_id",
             [cid],
         ).fetchall()
         return tuple(r[0] for r in rows)

@@ -19,9 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from checkpoint_app.domain.rules import DEFAULT_RULES, CheckpointRules, RulesError, parse_rules
 from checkpoint_app.domain.verifier import Verifier
@@ -36,6 +34,9 @@ from checkpoint_app.store.offline_cache import (
     load_cache,
 )
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 RULES_FILE = "rules.json"
 DEFAULT_CHECKPOINT = "checkpoint"
 DEFAULT_GATE = "gate-1"
@@ -49,17 +50,29 @@ class ConfigError(Exception):
 
 
 def load_rules(data_dir: Path) -> CheckpointRules:
+    """The checkpoint's rules: ``<data dir>/rules.json`` when the station has its own file,
+    else the rules the central API sent (``cache/rules.json``), else PHI1.md §6's."""
     path = data_dir / RULES_FILE
-    if not path.exists():
+    central = data_dir / "cache" / RULES_FILE
+    if path.exists():
+        doc = _read_json(path)
+    elif central.exists():
+        envelope = _read_json(central)
+        doc = envelope.get("content") if isinstance(envelope, dict) else None
+        path = central
+    else:
         return DEFAULT_RULES
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(f"{path}: not a readable JSON rules file ({exc})") from None
     try:
         return parse_rules(doc)
     except RulesError as exc:
         raise ConfigError(f"{path}: {exc} (docs/rules-file.md lists the keys)") from None
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"{path}: not a readable JSON rules file ({exc})") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +114,11 @@ class Station:
         self._given_at: float | None = clock() if verifier is not None else None
 
     # -- settings --------------------------------------------------------------------
-    def _meta(self, key: str) -> str | None:
+    def setting(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
-    def _set_meta(self, key: str, value: str) -> None:
+    def set_setting(self, key: str, value: str) -> None:
         with transaction(self.db):
             self.db.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
@@ -119,26 +132,26 @@ class Station:
 
     @property
     def checkpoint(self) -> str:
-        return self._meta(_META_CHECKPOINT) or DEFAULT_CHECKPOINT
+        return self.setting(_META_CHECKPOINT) or DEFAULT_CHECKPOINT
 
     @property
     def default_gate(self) -> str:
-        return self._meta(_META_GATE) or DEFAULT_GATE
+        return self.setting(_META_GATE) or DEFAULT_GATE
 
     def configure(self, *, checkpoint: str | None = None, gate: str | None = None) -> None:
         if checkpoint is not None:
-            self._set_meta(_META_CHECKPOINT, checkpoint.strip() or DEFAULT_CHECKPOINT)
+            self.set_setting(_META_CHECKPOINT, checkpoint.strip() or DEFAULT_CHECKPOINT)
         if gate is not None:
-            self._set_meta(_META_GATE, gate.strip() or DEFAULT_GATE)
+            self.set_setting(_META_GATE, gate.strip() or DEFAULT_GATE)
 
     @property
     def clock_offset_ms(self) -> int | None:
         """The device clock's offset from the central API's, as last measured by the sync."""
-        value = self._meta(_META_CLOCK_OFFSET)
+        value = self.setting(_META_CLOCK_OFFSET)
         return None if value is None else int(value)
 
     def set_clock_offset_ms(self, offset: int) -> None:
-        self._set_meta(_META_CLOCK_OFFSET, str(int(offset)))
+        self.set_setting(_META_CLOCK_OFFSET, str(int(offset)))
 
     # -- trust -----------------------------------------------------------------------
     @property
@@ -154,8 +167,9 @@ class Station:
         return self.cache.verifier
 
     def reload_cache(self) -> None:
-        """Pick up lists the sync has just written."""
+        """Pick up the lists and rules the sync has just written."""
         self._cache = None
+        self.rules = load_rules(self.data_dir)
 
     def trust_ages(self, now: int) -> TrustAges:
         """How old each list in force is at ``now``; the demo seed counts as current in demo

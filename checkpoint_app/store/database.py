@@ -10,11 +10,33 @@ in its own transaction.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
+
+def _import_sqlite_utils() -> None:
+    """Import sqlite-utils without numpy and pandas, unless something loaded them already.
+
+    sqlite-utils imports both, when installed, only to convert their values in its
+    ``insert`` API, which the store does not use (it runs parameterised SQL). Numpy
+    alone is a third of ``checkpoint-app admit``'s start-up; the CLI must start fast.
+    """
+    blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # "import numpy" fails fast
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        for name in blocked:
+            if sys.modules.get(name) is None:
+                del sys.modules[name]
+
+
+_import_sqlite_utils()
+
+import sqlite_utils  # noqa: E402
 
 STORE_FILE = "checkpoint.sqlite3"
 

@@ -11,11 +11,12 @@ import csv
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from checkpoint_app.domain.masking import mask_id_number, mask_name, mask_phone
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 FORMATS = ("jsonl", "csv", "xlsx")
 _MASKS = {

@@ -32,13 +32,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Final
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Final
 
 from checkpoint_app.domain.bus import EntryMark, Mark, TickMethod, fold
 from checkpoint_app.domain.journey import JourneyEvent, JourneyState, Transition, merge
 from checkpoint_app.store.event_log import Event
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 #: Every projection table, in the order :func:`rebuild` clears them.
 TABLES: Final = (

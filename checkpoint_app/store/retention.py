@@ -8,11 +8,13 @@ data whatever their age (the centre has not got them yet).
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from checkpoint_app.store.database import transaction
 from checkpoint_app.store.event_log import utc_timestamp
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 DEFAULT_RETENTION_DAYS = 28
 

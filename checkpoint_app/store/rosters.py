@@ -11,12 +11,14 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from checkpoint_app.domain.roster import RosterEntry, RosterError, RowError, parse_roster_rows
 from checkpoint_app.store.database import transaction
 from checkpoint_app.store.event_log import EventLog, utc_timestamp
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 MAX_ROSTER_FILE_BYTES = 32 * 1024 * 1024
 

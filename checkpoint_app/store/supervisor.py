@@ -14,10 +14,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from checkpoint_app.store.database import transaction
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 FREE_TRIES = 5
 FIRST_LOCK_SECONDS = 30
