@@ -87,6 +87,27 @@ _B45_ALPHABET: Final = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _B45_DIGITS: Final = bytes(_B45_ALPHABET.find(bytes([b])) & 0xFF for b in range(256))
 
 
+_B45_MASKS: dict[int, tuple[int, int]] = {}
+
+
+def _b45_masks(groups: int) -> tuple[int, int]:
+    """``(low, high)``: the low byte, and the top byte, of each of ``groups`` 3-byte lanes.
+
+    Remembered per length: a scanner sees few distinct lengths, and building them took
+    0.7 us of the 5 a DCC's decoding took."""
+    masks = _B45_MASKS.get(groups)
+    if masks is None:
+        masks = (
+            int.from_bytes(b"\x00\x00\xff" * groups, "big"),
+            int.from_bytes(b"\xff\x00\x00" * groups, "big"),
+        )
+        if groups <= 2048:  # never let odd lengths fill memory
+            if len(_B45_MASKS) >= 64:
+                _B45_MASKS.clear()
+            _B45_MASKS[groups] = masks
+    return masks
+
+
 def b45decode(text: str) -> bytes:
     """RFC 9285 Base45 decoding; any invalid character or length is ``MALFORMED``.
 
@@ -113,11 +134,11 @@ def b45decode(text: str) -> bytes:
     if groups:
         # Group k is bytes d0 d1 d2 of ``every``; masking its shifts picks each digit.
         every = int.from_bytes(digits[: 3 * groups] if rest else digits, "big")
-        low = int.from_bytes(b"\x00\x00\xff" * groups, "big")
+        low, high = _b45_masks(groups)
         total = (every >> 16 & low) + 45 * (every >> 8 & low) + 2025 * (every & low)
-        packed = total.to_bytes(3 * groups, "big")
-        if packed[0::3].count(0) != groups:
+        if total & high:
             raise CodecError(MALFORMED, "base45: a 3-character group exceeds 65535")
+        packed = total.to_bytes(3 * groups, "big")
         out[0::2] = packed[1::3]
         out[1::2] = packed[2::3]
     if rest == 2:
@@ -192,7 +213,40 @@ class CoseSign1:
 
     def sig_structure(self) -> bytes:
         """The ``Sig_structure`` the signature covers (RFC 9052 §4.4, no external AAD)."""
-        return cbor2.dumps(["Signature1", self.protected_bytes, b"", self.payload])
+        return sig_structure(self.protected_bytes, self.payload)
+
+
+def sig_structure(protected_bytes: bytes, payload: bytes) -> bytes:
+    """The COSE_Sign1 ``Sig_structure``, the CBOR array ``["Signature1", protected_bytes,
+    h'', payload]``, written directly: the bytes ``cbor2.dumps`` gives, in a third of the
+    time."""
+    return b"".join(
+        (
+            _SIG1_HEAD,
+            _bstr_head(len(protected_bytes)),
+            protected_bytes,
+            b"\x40",
+            _bstr_head(len(payload)),
+            payload,
+        )
+    )
+
+
+#: A 4-element array, then the text "Signature1".
+_SIG1_HEAD: Final = b"\x84\x6aSignature1"
+
+
+def _bstr_head(length: int) -> bytes:
+    """The shortest CBOR head of a byte string of ``length`` bytes (RFC 8949 §3)."""
+    if length < 24:
+        return bytes((0x40 + length,))
+    if length < 0x100:
+        return bytes((0x58, length))
+    if length < 0x10000:
+        return b"\x59" + length.to_bytes(2, "big")
+    if length < 0x100000000:
+        return b"\x5a" + length.to_bytes(4, "big")
+    return b"\x5b" + length.to_bytes(8, "big")
 
 
 _HEADER_CACHE: dict[bytes, Mapping[Any, Any]] = {}
@@ -219,25 +273,41 @@ def _protected_header(data: bytes) -> Mapping[Any, Any]:
     return header
 
 
-def parse_cose_sign1(item: Any) -> CoseSign1:
-    """Check the COSE_Sign1 shape: tag 18 or untagged, four elements, typed parts."""
-    if isinstance(item, cbor2.CBORTag):
+#: What cbor2 (6.x) gives for a map inside a tag: tested by type before the ABC check,
+#: which takes longer for it than the rest of :func:`cose_sign1_parts` together.
+_FROZEN_MAP: Final[type] = getattr(cbor2, "frozendict", dict)
+
+CoseParts = tuple[bytes, Mapping[Any, Any], Mapping[Any, Any], bytes, bytes]
+
+
+def cose_sign1_parts(item: Any) -> CoseParts:
+    """:func:`parse_cose_sign1` as the tuple of the :class:`CoseSign1` fields (for a
+    verifier that needs no object: a frozen dataclass takes 0.6 us to build)."""
+    # The exact type tests first: they are what cbor2 gives, and skip the ABC machinery.
+    if type(item) is cbor2.CBORTag:  # a final class
         if item.tag != COSE_SIGN1_TAG:
             raise CodecError(MALFORMED, f"cose: outer tag {item.tag} is not 18")
         item = item.value
-    if not isinstance(item, list | tuple) or len(item) != 4:
+    kind = type(item)
+    if not (kind is tuple or kind is list or isinstance(item, list | tuple)) or len(item) != 4:
         raise CodecError(MALFORMED, "cose: not a 4-element COSE_Sign1 array")
     protected_bytes, unprotected, payload, signature = item
     if not isinstance(protected_bytes, bytes):
         raise CodecError(MALFORMED, "cose: protected header is not a byte string")
     protected = _protected_header(protected_bytes)
-    if not isinstance(unprotected, Mapping):
+    kind = type(unprotected)
+    if not (kind is _FROZEN_MAP or kind is dict or isinstance(unprotected, Mapping)):
         raise CodecError(MALFORMED, "cose: unprotected header is not a map")
     if not isinstance(payload, bytes):
         raise CodecError(MALFORMED, "cose: payload is not a byte string")
     if not isinstance(signature, bytes):
         raise CodecError(MALFORMED, "cose: signature is not a byte string")
-    return CoseSign1(protected_bytes, protected, unprotected, payload, signature)
+    return protected_bytes, protected, unprotected, payload, signature
+
+
+def parse_cose_sign1(item: Any) -> CoseSign1:
+    """Check the COSE_Sign1 shape: tag 18 or untagged, four elements, typed parts."""
+    return CoseSign1(*cose_sign1_parts(item))
 
 
 def encode_cose_sign1(

@@ -85,12 +85,14 @@ from checkpoint_app.domain.codec import (
     HEADER_ALG,
     HEADER_KID,
     CodecError,
+    CoseParts,
     CoseSign1,
     b45decode,
     b45encode,
     cbor_decode_one,
+    cose_sign1_parts,
     inflate_bounded,
-    parse_cose_sign1,
+    sig_structure,
 )
 from checkpoint_app.domain.fastschema import compile_schema
 from checkpoint_app.domain.results import CodeFormat, Verification
@@ -384,20 +386,29 @@ def inflate(data: bytes) -> bytes:
 def decode_cose(data: bytes) -> CoseSign1:
     """Decode a COSE_Sign1 (tag 18, untagged, or inside the CWT tag 61)."""
     try:
-        item = cbor_decode_one(data)
-        if isinstance(item, cbor2.CBORTag) and item.tag == CWT_TAG:
-            item = item.value
-            if isinstance(item, cbor2.CBORTag) and item.tag != COSE_SIGN1_TAG:
-                raise DccError(DccResult.MALFORMED, f"cose: tag {item.tag} inside the CWT tag")
-        return parse_cose_sign1(item)
+        return CoseSign1(*_decode_cose(data))
     except CodecError as exc:
         raise _codec(exc) from None
 
 
+def _decode_cose(data: bytes) -> CoseParts:
+    """:func:`decode_cose` as a tuple of the parts, letting a :class:`CodecError` through."""
+    item = cbor_decode_one(data)
+    if type(item) is cbor2.CBORTag and item.tag == CWT_TAG:
+        item = item.value
+        if type(item) is cbor2.CBORTag and item.tag != COSE_SIGN1_TAG:
+            raise DccError(DccResult.MALFORMED, f"cose: tag {item.tag} inside the CWT tag")
+    return cose_sign1_parts(item)
+
+
 def decode_payload(cose: CoseSign1) -> Mapping[Any, Any]:
     """The CWT claims map carried as the COSE payload."""
+    return _decode_payload(cose.payload)
+
+
+def _decode_payload(data: bytes) -> Mapping[Any, Any]:
     try:
-        payload = cbor_decode_one(cose.payload)
+        payload = cbor_decode_one(data)
     except CodecError as exc:
         raise _codec(exc) from None
     if not _is_map(payload):
@@ -439,6 +450,29 @@ def header_kid(cose: CoseSign1) -> bytes | None:
     return kid if type(kid) is bytes else None
 
 
+_ABSENT: Final = object()
+
+
+def _algorithm_and_kid(
+    protected: Mapping[Any, Any], unprotected: Mapping[Any, Any]
+) -> tuple[int, bytes | None]:
+    """:func:`header_algorithm` and :func:`header_kid` in one pass over each header."""
+    alg = kid = _ABSENT
+    for header in (protected, unprotected):
+        for key, value in header.items():
+            if type(key) is int:
+                if key == HEADER_ALG:
+                    alg = value if alg is _ABSENT else alg
+                elif key == HEADER_KID:
+                    kid = value if kid is _ABSENT else kid
+        if alg is not _ABSENT and kid is not _ABSENT:
+            break
+    if type(alg) is not int or alg not in (ALG_ES256, ALG_PS256):
+        shown = None if alg is _ABSENT else alg
+        raise DccError(DccResult.UNSUPPORTED_ALGORITHM, f"alg {shown!r} is not ES256 or PS256")
+    return alg, kid if type(kid) is bytes else None
+
+
 _SHA256: Final = hashes.SHA256()
 _ECDSA_SHA256: Final = ec.ECDSA(_SHA256)
 _PSS_SHA256: Final = padding.PSS(mgf=padding.MGF1(_SHA256), salt_length=32)
@@ -453,9 +487,13 @@ def verify_signature(cose: CoseSign1, signer: DccSigner, alg: int | None = None)
     """
     if alg is None:
         alg = header_algorithm(cose)
+    return _verify(signer, alg, cose.signature, cose.sig_structure())
+
+
+def _verify(signer: DccSigner, alg: int, signature: bytes, message: bytes) -> bool:
+    """:func:`verify_signature` of ``signature`` over the Sig_structure ``message``."""
     if signer.algorithm is None or signer.algorithm != alg:
         return False
-    signature = cose.signature
     try:
         if alg == ALG_ES256:
             if len(signature) != 64:
@@ -463,12 +501,10 @@ def verify_signature(cose: CoseSign1, signer: DccSigner, alg: int | None = None)
             der = utils.encode_dss_signature(
                 int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
             )
-            cast(ec.EllipticCurvePublicKey, signer.public_key).verify(
-                der, cose.sig_structure(), _ECDSA_SHA256
-            )
+            cast(ec.EllipticCurvePublicKey, signer.public_key).verify(der, message, _ECDSA_SHA256)
         else:
             cast(rsa.RSAPublicKey, signer.public_key).verify(
-                signature, cose.sig_structure(), _PSS_SHA256, _SHA256
+                signature, message, _PSS_SHA256, _SHA256
             )
     except (InvalidSignature, ValueError):
         # cryptography reports a wrong signature as InvalidSignature; ValueError covers
@@ -594,6 +630,11 @@ def json_value(value: Any, path: str = "$") -> Any:
 
 def parse_claims(payload: Mapping[Any, Any]) -> DccClaims:
     """Check the CWT claims iss, iat, exp and hcert; ``CLAIMS_INVALID`` when wrong."""
+    return DccClaims(*_parse_claims(payload))
+
+
+def _parse_claims(payload: Mapping[Any, Any]) -> tuple[str, int | float, int | float, Any]:
+    """:func:`parse_claims` as the tuple ``(iss, iat, exp, hcert)``."""
     claims = _int_labels(payload)
     if CLAIM_ISS not in claims:
         raise _claims_error("claim 'iss' (1) missing")
@@ -612,7 +653,7 @@ def parse_claims(payload: Mapping[Any, Any]) -> DccClaims:
         raise _claims_error("hcert has no EU DCC (key 1)")
     if not _is_map(dcc):
         raise _claims_error("hcert[1] is not a map")
-    return DccClaims(iss=iss, iat=iat, exp=exp, hcert=json_value(dcc, "hcert"))
+    return iss, iat, exp, json_value(dcc, "hcert")
 
 
 # --- schema, certificate, key usage and time checks ---------------------------------
@@ -653,16 +694,18 @@ def _path(error: Any) -> str:
 
 def certificate_type(hcert: Mapping[str, Any]) -> str:
     """``v``, ``t`` or ``r``: the one group the DCC holds, with exactly one entry."""
-    present = [key for key in DCC_TYPES if key in hcert]
-    if len(present) != 1:
+    has_v, has_t, has_r = "v" in hcert, "t" in hcert, "r" in hcert
+    if has_v + has_t + has_r != 1:
+        present = [key for key in DCC_TYPES if key in hcert]
         raise DccError(
             DccResult.SCHEMA_INVALID,
             f"holds {len(present)} of v/t/r ({', '.join(present) or 'none'}), not exactly one",
         )
-    entries = hcert[present[0]]
-    if not isinstance(entries, list | tuple) or len(entries) != 1:
-        raise DccError(DccResult.SCHEMA_INVALID, f"'{present[0]}' does not hold exactly one entry")
-    return present[0]
+    kind = "v" if has_v else "t" if has_t else "r"
+    entries = hcert[kind]
+    if not (type(entries) is list or isinstance(entries, list | tuple)) or len(entries) != 1:
+        raise DccError(DccResult.SCHEMA_INVALID, f"'{kind}' does not hold exactly one entry")
+    return kind
 
 
 def validate_schema(hcert: Mapping[str, Any], schema: Any) -> None:
@@ -672,6 +715,20 @@ def validate_schema(hcert: Mapping[str, Any], schema: Any) -> None:
     personal data); ``UNSUPPORTED_VERSION`` if the schema itself is unusable (invalid, or
     referring outside itself: nothing is fetched), which is not the certificate's fault.
     """
+    _validate_schema(hcert, schema)
+
+
+def _validate_schema(hcert: Mapping[str, Any], schema: Any) -> str:
+    """:func:`validate_schema`, returning the DCC's type (:func:`certificate_type`)."""
+    compiled = _COMPILED.get(id(schema))
+    if compiled is None or compiled.schema is not schema or compiled.is_valid is None:
+        return _validate_schema_slowly(hcert, schema)
+    if not compiled.is_valid(hcert):
+        return _validate_schema_slowly(hcert, schema)
+    return certificate_type(hcert)
+
+
+def _validate_schema_slowly(hcert: Mapping[str, Any], schema: Any) -> str:
     try:
         compiled = _compiled(schema)
         if compiled.is_valid is not None and compiled.is_valid(hcert):
@@ -684,7 +741,7 @@ def validate_schema(hcert: Mapping[str, Any], schema: Any) -> None:
         ) from None
     if error is not None:
         raise DccError(DccResult.SCHEMA_INVALID, f"{_path(error)}: fails '{error.validator}'")
-    certificate_type(hcert)
+    return certificate_type(hcert)
 
 
 _SEMVER: Final = re.compile(r"(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})\Z")
@@ -717,13 +774,18 @@ def check_schema(hcert: Mapping[str, Any], schemas: Mapping[str, Any]) -> None:
     """Validate the DCC against the schema its ``ver`` names (:func:`schema_for`,
     :func:`validate_schema`); ``UNSUPPORTED_VERSION`` when there is none.
     """
+    _check_schema(hcert, schemas)
+
+
+def _check_schema(hcert: Mapping[str, Any], schemas: Mapping[str, Any]) -> str:
+    """:func:`check_schema`, returning the DCC's type (:func:`certificate_type`)."""
     version = hcert.get("ver")
     if type(version) is not str:
         raise DccError(DccResult.SCHEMA_INVALID, "'ver' missing or not text")
     schema = schema_for(version, schemas)
     if schema is None:
         raise DccError(DccResult.UNSUPPORTED_VERSION, f"no schema for ver {version[:20]!r}")
-    validate_schema(hcert, schema)
+    return _validate_schema(hcert, schema)
 
 
 def check_certificate_validity(signer: DccSigner, now: int) -> None:
@@ -734,7 +796,10 @@ def check_certificate_validity(signer: DccSigner, now: int) -> None:
 
 def check_key_usage(signer: DccSigner, hcert: Mapping[str, Any]) -> None:
     """``KEY_USAGE_MISMATCH`` when the certificate's extended key usage excludes this type."""
-    kind = certificate_type(hcert)
+    _check_key_usage(signer, certificate_type(hcert))
+
+
+def _check_key_usage(signer: DccSigner, kind: str) -> None:
     usage = signer.extended_key_usage
     if usage and not usage & TYPE_KEY_USAGES[kind]:
         raise DccError(
@@ -744,7 +809,11 @@ def check_key_usage(signer: DccSigner, hcert: Mapping[str, Any]) -> None:
 
 def check_expiration(claims: DccClaims, now: int) -> None:
     """``EXPIRED`` when ``now`` is after ``exp`` (the ``exp`` second itself is valid)."""
-    if now > claims.exp:
+    _check_expiration(claims.exp, now)
+
+
+def _check_expiration(exp: int | float, now: int) -> None:
+    if now > exp:
         raise DccError(DccResult.EXPIRED, "past the CWT exp")
 
 
@@ -753,31 +822,36 @@ def check_expiration(claims: DccClaims, now: int) -> None:
 
 def verify_dcc(text: str, trust: DccTrust, schemas: Mapping[str, Any], now: int) -> Verification:
     """Verify one QR text at ``now`` (epoch seconds); never raises for any text."""
-    claims: DccClaims | None = None
+    # The step functions above, in their order, without the wrappers that only turn a
+    # CodecError into a DccError (done once, around the decoding) or look the type up twice.
+    claims: dict[str, Any] | None = None
     try:
-        compressed = b45(unprefix(text))
-        cose = decode_cose(inflate(compressed))
-        payload = decode_payload(cose)
-        alg = header_algorithm(cose)
-        kid = header_kid(cose)
+        body = unprefix(text)
+        try:
+            cose = _decode_cose(inflate_bounded(b45decode(body), MAX_INFLATED_BYTES))
+        except CodecError as exc:
+            raise _codec(exc) from None
+        protected_bytes, protected, unprotected, payload_bytes, signature = cose
+        payload = _decode_payload(payload_bytes)
+        alg, kid = _algorithm_and_kid(protected, unprotected)
         candidates = trust.candidates(kid) if kid is not None else ()
         if not candidates:
             raise DccError(DccResult.UNKNOWN_KEY, "no trusted signing certificate for the kid")
+        message = sig_structure(protected_bytes, payload_bytes)
         for signer in candidates:
-            if verify_signature(cose, signer, alg):
+            if _verify(signer, alg, signature, message):
                 break
         else:
             raise DccError(DccResult.BAD_SIGNATURE, "no certificate with that kid verifies it")
-        parsed = parse_claims(payload)
-        claims = parsed
-        check_schema(parsed.hcert, schemas)
+        iss, iat, exp, hcert = _parse_claims(payload)
+        claims = {"iss": iss, "iat": iat, "exp": exp, "hcert": hcert}  # DccClaims.to_json()
+        kind = _check_schema(hcert, schemas)
         check_certificate_validity(signer, now)
-        check_key_usage(signer, parsed.hcert)
-        check_expiration(parsed, now)
-        return Verification(CodeFormat.DCC, DccResult.VALID, parsed.to_json())
+        _check_key_usage(signer, kind)
+        _check_expiration(exp, now)
+        return Verification(CodeFormat.DCC, DccResult.VALID, claims)
     except DccError as exc:
-        json_claims = claims.to_json() if claims is not None else None
-        return Verification(CodeFormat.DCC, exc.code, json_claims, exc.detail)
+        return Verification(CodeFormat.DCC, exc.code, claims, exc.detail)
 
 
 # --- issuing (demo issuer and tests) ----------------------------------------------------

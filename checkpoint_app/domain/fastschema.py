@@ -149,8 +149,8 @@ def compile_schema(schema: Any) -> Predicate | None:
     def is_valid(instance: Any) -> bool:
         try:
             validate(instance)
-        except fastjsonschema.JsonSchemaValueException:
-            return False
+        except (fastjsonschema.JsonSchemaValueException, RecursionError):
+            return False  # a deep instance too: jsonschema decides
         return True
 
     return is_valid

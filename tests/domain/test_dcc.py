@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from checkpoint_app.dcc_schemas import default_schema_dir, load_dcc_schemas
 from checkpoint_app.demo_issuer import SAMPLE_VACCINATION
 from checkpoint_app.domain import dcc
-from checkpoint_app.domain.codec import CodecError, b45decode, b45encode
+from checkpoint_app.domain.codec import CodecError, CoseSign1, b45decode, b45encode, sig_structure
 from checkpoint_app.domain.dcc import (
     ALG_ES256,
     ALG_PS256,
@@ -889,6 +889,25 @@ def test_b45_round_trip(data: bytes) -> None:
     assert b45decode(b45encode(data)) == data
 
 
+def test_b45_group_over_65535_anywhere_in_a_known_length() -> None:
+    text = b45encode(bytes(range(256)) * 2)
+    assert b45decode(text) == bytes(range(256)) * 2  # the length's masks are now remembered
+    for at in (0, 3 * 100, len(text) - 4):
+        broken = text[:at] + "GGW" + text[at + 3 :]
+        with pytest.raises(CodecError):
+            b45decode(broken)
+        assert _package_b45(broken) is None
+
+
+@pytest.mark.parametrize("payload_size", [0, 1, 23, 24, 255, 256, 65535, 65536])
+@pytest.mark.parametrize("protected_size", [0, 3, 23, 24, 300])
+def test_sig_structure_is_the_cbor_array(payload_size: int, protected_size: int) -> None:
+    protected, payload = bytes(protected_size), b"\x01" * payload_size
+    expected = cbor2.dumps(["Signature1", protected, b"", payload])
+    assert sig_structure(protected, payload) == expected
+    assert CoseSign1(protected, {}, {}, payload, b"").sig_structure() == expected
+
+
 # --- signing certificates -----------------------------------------------------------------
 
 
@@ -1152,11 +1171,92 @@ def test_fast_schema_keywords_agree_with_jsonschema(instance: Any) -> None:
         {"enum": [1, "x"]},  # draft 7 tools compare 1 == True; 2020-12 does not
         {"const": 1},
         {"$defs": {"a": True}, "$ref": "#/$defs/a", "type": "string"},  # siblings of $ref
+        {"$defs": {"a": True}, "allOf": [{"$ref": "#a"}]},  # an anchor, not a pointer
+        {"$defs": {"a b": True}, "allOf": [{"$ref": "#/$defs/a%20b"}]},  # URI-escaped
+        {"type": ["string", {"type": "null"}]},
         [],
     ],
 )
 def test_fast_schema_refuses_what_it_does_not_know(schema: Any) -> None:
     assert compile_schema(schema) is None
+
+
+@pytest.mark.parametrize(
+    ("schema", "instances"),
+    [
+        # jsonschema runs re.search with the pattern as written: "$" matches before a
+        # final newline, and an unanchored pattern matches anywhere
+        ({"pattern": "^[0-9]+$"}, ["12", "12\n", "12\n\n", "", "a12", 12]),
+        ({"pattern": "[A-Z]{2}"}, ["DE", "xDEx", "D", "de"]),
+        # an integer-valued float is an integer from draft 6 on, not in draft 4
+        ({"type": "integer"}, [1, 1.0, 1.5, True, "1"]),
+        (
+            {"$schema": "http://json-schema.org/draft-04/schema#", "type": "integer"},
+            [1, 1.0, True],
+        ),
+        (
+            {"$schema": "http://json-schema.org/draft-07/schema#", "type": "integer"},
+            [1, 1.0, True],
+        ),
+        ({"type": "number", "minimum": 1, "maximum": 2.5}, [0, 1, 1.0, 2.5, 2.6, True, None]),
+        ({"minLength": 2, "maxLength": 2}, ["中文", "a", "abc", ["a", "b"]]),
+        ({"minItems": 1, "maxItems": 1}, [[], [1], [1, 2], (1,), {}, "a"]),
+        ({"required": ["a"]}, [{}, {"a": None}, [], "a", ("a",)]),
+        ({"type": []}, [None, 1, {}]),
+        (
+            {"oneOf": [{"required": ["a"]}, {"required": ["b"]}, {"type": "string"}]},
+            [{}, {"a": 1}, {"a": 1, "b": 2}, "s", 1],
+        ),
+        ({"not": {"required": ["a"]}}, [{}, {"a": 1}, 1]),
+        ({"anyOf": [False, {"type": "null"}]}, [None, 1]),
+    ],
+)
+def test_fast_schema_checks_each_keyword_as_jsonschema_does(
+    schema: dict[str, Any], instances: list[Any]
+) -> None:
+    fast = compile_schema(schema)
+    assert fast is not None
+    agree = 0
+    for instance in instances:
+        # Accept-only: what the fast path accepts, jsonschema accepts. It may reject more
+        # (then jsonschema decides), e.g. "$" before a final newline in a pattern.
+        if fast(instance):
+            assert _reference(schema)(instance), instance
+        agree += fast(instance) == _reference(schema)(instance)
+    assert agree >= len(instances) - 1
+
+
+def test_fast_schema_names_never_reach_the_code_as_code() -> None:
+    odd = "a'\"\\\n); import os; ('"
+    schema = {"required": [odd], "properties": {odd: {"type": "string"}}}
+    fast = compile_schema(schema)
+    assert fast is not None
+    assert fast({odd: "x"}) and not fast({odd: 1}) and not fast({"a": "x"})
+
+
+def test_fast_schema_compiles_deep_schemas() -> None:
+    schema: Any = {"type": "string", "maxLength": 1}
+    instance: Any = "x"
+    for _ in range(60):  # past Python's 20 nested loops and 100 indents, if inlined
+        schema = {"type": "array", "items": {"type": "object", "properties": {"a": schema}}}
+        instance = [{"a": instance}]
+    fast = compile_schema(schema)
+    assert _reference(schema)(instance) is True
+    if fast is not None:  # too deep to compile is fine: jsonschema decides
+        assert fast(instance) is True
+        assert fast(json.loads(json.dumps(instance).replace('"x"', '"xy"'))) is False
+    assert compile_schema({"$schema": 5}) is None
+
+
+def test_fast_schema_declines_rather_than_fails_on_deep_instances() -> None:
+    schema = {"$defs": KEYWORD_SCHEMA["$defs"], "allOf": [{"$ref": "#/$defs/tree"}]}
+    fast = compile_schema(schema)
+    assert fast is not None
+    deep: Any = None
+    for _ in range(5000):
+        deep = {"kids": [deep]}
+    assert fast(deep) is False  # RecursionError: the caller asks jsonschema
+    assert fast({"kids": [{"kids": []}, None]}) is True
 
 
 def test_fast_schema_is_only_used_to_accept(es256: Issuer, monkeypatch: pytest.MonkeyPatch) -> None:
