@@ -72,8 +72,6 @@ from enum import StrEnum
 from typing import Any, Final, TypeGuard, cast
 
 import cbor2
-import jsonschema
-import referencing.exceptions
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
@@ -678,6 +676,8 @@ def _compiled(schema: Any) -> _CompiledSchema:
     cached = _COMPILED.get(id(schema))
     if cached is not None and cached.schema is schema:
         return cached
+    import jsonschema  # imported on first use: a third of a PHI1-only command's start-up
+
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     cls.check_schema(schema)
     # No format_checker: "format" stays an annotation, as draft 2020-12 specifies.
@@ -729,6 +729,9 @@ def _validate_schema(hcert: Mapping[str, Any], schema: Any) -> str:
 
 
 def _validate_schema_slowly(hcert: Mapping[str, Any], schema: Any) -> str:
+    import jsonschema
+    import referencing.exceptions
+
     try:
         compiled = _compiled(schema)
         if compiled.is_valid is not None and compiled.is_valid(hcert):
