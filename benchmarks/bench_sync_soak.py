@@ -62,7 +62,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stations, events = (4, 100) if args.quick else (args.stations, args.events)
     admissions = max(1, events // 4)  # scan, temperature, decision (+ journey)
-    rng = random.Random(args.seed)
     started = time.perf_counter()
     problems: list[str] = []
     os.environ["CHECKPOINT_NO_KEYRING"] = "1"
@@ -85,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                 bench.station.close()
                 benches.append(bench)
             proxy.plan.probability = args.fault_rate
+            proxy.plan.rng.seed(args.seed)
             pool = max(10, stations * admissions // 3)  # travellers seen at several gates
 
             def run_station(i: int) -> None:
@@ -178,7 +178,9 @@ def check(central: CentralProcess, benches: list[Bench]) -> list[str]:
         if not verify_chain(db).ok:
             problems.append(f"{bench.data_dir.name}: chain broken: {verify_chain(db).first_break}")
         if everything != set(held):
-            problems.append(f"{bench.data_dir.name}: holds {len(everything)} events, the server {len(set(held))}")
+            problems.append(
+                f"{bench.data_dir.name}: holds {len(everything)} events, the server {len(set(held))}"
+            )
         stored = projections.snapshot(db)
         with b.station.use_case():
             projections.rebuild(db)

@@ -183,12 +183,20 @@ class SyncEngine:
 
     # -- the pass --------------------------------------------------------------------
     def run_once(self) -> SyncResult:
+        """One whole pass: upload, feed, lists and rosters, provisional admissions."""
+        return self._run(
+            self._upload, self._download_feed, self._download_lists, self._check_provisional
+        )
+
+    def upload(self) -> SyncResult:
+        """Only step 1: send the pending events (the 'send now' button, benchmarks)."""
+        return self._run(self._upload)
+
+    def _run(self, *steps: Callable[[SyncResult], None]) -> SyncResult:
         result = SyncResult()
         try:
-            self._upload(result)
-            self._download_feed(result)
-            self._download_lists(result)
-            self._check_provisional(result)
+            for step in steps:
+                step(result)
         except Unauthorised as exc:
             result.ok, result.error, result.needs_enrolment = False, str(exc), True
         except Unavailable as exc:
@@ -416,19 +424,22 @@ class SyncEngine:
             return
         rosters = content.get("rosters") if isinstance(content, dict) else None
         header = ["roster", "title", "booking", "name", "id_number", "phone", "cid", "seat"]
-        rows: list[list[Any]] = [header]
+        entries = []
         for roster in rosters if isinstance(rosters, list) else []:
+            if not isinstance(roster, dict):
+                continue
+            rows: list[list[Any]] = [header]
             for entry in roster.get("entries") or []:
-                rows.append(
-                    [roster.get("roster_id"), roster.get("title", "")]
-                    + [entry.get(k, "") or "" for k in header[2:]]
-                )
-        if len(rows) > 1:
-            try:
-                entries = parse_roster_rows(rows)
+                if isinstance(entry, dict):
+                    rows.append(
+                        [roster.get("roster_id"), roster.get("title", "")]
+                        + [entry.get(k, "") or "" for k in header[2:]]
+                    )
+            try:  # each roster whole or not at all; one bad roster does not block the rest
+                entries += parse_roster_rows(rows) if len(rows) > 1 else []
             except RosterError as exc:
-                result.problems.append(f"/v1/rosters: refused ({exc})")
-                return
+                result.problems.append(f"roster {roster.get('roster_id')}: refused ({exc})")
+        if entries:
             imported = import_rosters(self.station.log, entries, source="central", operator="sync")
             result.rosters += len(imported.rosters)
         next_cursor = content.get("next") if isinstance(content, dict) else None

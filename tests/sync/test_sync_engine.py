@@ -179,19 +179,35 @@ def test_connection_refused_backs_off_growing(central: CentralProcess, tmp_path:
 
 def test_server_killed_mid_batch_then_restarted(central: CentralProcess, tmp_path: Path) -> None:
     bench = enrolled(central, tmp_path / "gate")
-    admit_many(bench, 400)  # 1,600 events: four batches
-    sync = engine(bench)
+    admit_many(bench, 1000)  # 4,000 events: eight batches
+    bench.station.close()
     results = []
-    runner = threading.Thread(target=lambda: results.append(sync.run_once()))
+
+    def sync_in_thread() -> None:  # its own connection, as the sync worker has
+        mine = make_bench(bench.data_dir)
+        results.append(engine(mine).run_once())
+        mine.station.close()
+
+    runner = threading.Thread(target=sync_in_thread)
+    watcher = make_bench(bench.data_dir)
     runner.start()
-    time.sleep(0.3)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # kill as soon as the first batch is through
+        synced = watcher.station.db.execute(
+            "SELECT COUNT(*) FROM event_sync WHERE sync_state = 'synced'"
+        ).fetchone()[0]
+        if synced >= 500:
+            break
+        time.sleep(0.002)
     central.kill()
+    watcher.station.close()
     runner.join(60)
     assert results and not results[0].ok
     central.start()
-    final = SyncEngine(bench.station, transport_for(bench.station)).run_once()  # type: ignore[arg-type]
+    again = make_bench(bench.data_dir)
+    final = engine(again).run_once()
     assert final.ok, final.error
-    assert_exactly_once(central, bench)
+    assert_exactly_once(central, again)
 
 
 def test_client_killed_mid_sync_then_restarted(central: CentralProcess, tmp_path: Path) -> None:
