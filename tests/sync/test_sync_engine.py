@@ -267,6 +267,8 @@ def test_lists_rosters_and_clock_come_down_signed(central: CentralProcess, tmp_p
     assert engine(bench).run_once().lists["phi1_trust_list"] == "unchanged"  # ETag
     status = sync_status(bench.station)
     assert status.clock_offset_ms is not None and not status.clock_warning
+    assert status.list_ages["rosters"] is not None and status.list_ages["rosters"] < 60
+    assert status.list_ages["rules"] is not None and status.list_ages["rules"] < 60
     transport = transport_for(bench.station)
     assert transport is not None
     envelope = transport.call("GET", "/v1/revocations").body
