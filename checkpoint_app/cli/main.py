@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="demo mode: demo data, demo issuer trusted"
     )
+    parser.add_argument(
+        "--source",
+        metavar="SOURCE",
+        help="the GUI's camera: camera:N (default camera:0), a video file or an image folder",
+    )
+    parser.add_argument("--kiosk", action="store_true", help="start the GUI full screen")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     verify = sub.add_parser(
@@ -277,14 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 importlib.import_module(module), function
             )
             return run(args)
-        if args.demo:
-            from checkpoint_app.cli.demo_cmd import run_demo_walkthrough
+        from checkpoint_app.app import run_gui
 
-            return run_demo_walkthrough(args)
-        raise UsageError(
-            "the desktop GUI is not part of this build yet; try 'checkpoint-app --demo' "
-            "or 'checkpoint-app verify --help'"
-        )
+        return run_gui(args)
     except UsageError as exc:
         print(f"checkpoint-app: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,0 +1,476 @@
+"""The gate screen: camera preview, the verdict, the temperature keypad.
+
+Flow: a code arrives (camera, USB keyboard-wedge scanner, or typed by hand) →
+:meth:`GateService.scan` records it and decides → the verdict panel turns green,
+amber, red or grey with a few plain words; when the decision waits for a reading
+the temperature field takes the focus; Enter on a reading decides again. A
+provisional admission (an online-only code, or trust lists too old) is offered as a
+button when the decision allows it. The verdict clears itself after a few seconds.
+
+Everything here runs on the GUI thread and only paints and calls the services (one
+short transaction per step); decoding happens on the pipeline's threads.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checkpoint_app.domain.journey import IllegalTransition
+from checkpoint_app.domain.temperature import TemperatureError
+from checkpoint_app.services.gate import GateOutcome, GateService
+from checkpoint_app.store.database import StoreError
+from checkpoint_app.ui import theme
+from checkpoint_app.ui.i18n import pair
+from checkpoint_app.ui.texts import ACTIONS, HINTS, REASONS, STATUS_COLOURS, action_key
+
+VERDICT_SECONDS = 8
+#: A keyboard-wedge scanner types a whole code in well under this per key.
+WEDGE_MAX_KEY_GAP_S = 0.035
+WEDGE_MIN_CHARS = 8
+
+
+class VerdictPanel(QFrame):
+    """The large coloured verdict: what to do, why, and whose code it is (masked)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("verdict")
+        self.setMinimumHeight(280)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        self.heading = QLabel()
+        self.subheading = QLabel()
+        self.reason = QLabel()
+        self.holder = QLabel()
+        self.notice = QLabel()
+        for label, size, bold in (
+            (self.heading, 44, True),
+            (self.subheading, 20, False),
+            (self.reason, 18, False),
+            (self.holder, 18, False),
+            (self.notice, 16, True),
+        ):
+            font = theme.base_font(size)
+            font.setBold(bold)
+            label.setFont(font)
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(label)
+        self.action: str | None = None
+        self.clear()
+
+    def _paint(self, colour: str, text_colour: str = "white") -> None:
+        self.setStyleSheet(
+            f"QFrame#verdict {{ background: {colour}; border-radius: 14px; }}"
+            f"QFrame#verdict QLabel {{ color: {text_colour}; }}"
+        )
+
+    def _set_heading(self, big: str, small: str) -> None:
+        """Chinese verdicts are a few characters at 48 pt; longer English ones get smaller
+        so they stay on one or two lines."""
+        font = self.heading.font()
+        font.setPointSize(48 if len(big) <= 8 else 34 if len(big) <= 16 else 26)
+        self.heading.setFont(font)
+        self.heading.setText(big)
+        self.subheading.setText(small)
+
+    def clear(self) -> None:
+        self.action = None
+        self._set_heading(*pair("请扫码", "Scan the health code"))
+        for label in (self.reason, self.holder, self.notice):
+            label.clear()
+        self._paint("#dfe5ea", theme.INK)
+
+    def show_outcome(self, outcome: GateOutcome) -> None:
+        decision = outcome.decision
+        if decision is None:
+            return
+        action, reason = str(decision.action), str(decision.reason)
+        key = action_key(action, reason)
+        big, small = pair(*ACTIONS[key])
+        self.action = key
+        self._set_heading(big, small)
+        why = REASONS.get(reason)
+        colour = STATUS_COLOURS.get(str((outcome.verification.claims or {}).get("sts")))  # type: ignore[union-attr]
+        parts = []
+        if why:
+            parts.append(" / ".join(pair(*why)))
+        if colour and reason not in ("YELLOW_CODE", "RED_CODE"):
+            parts.append(" ".join(pair(*colour)))
+        if outcome.reading is not None:
+            parts.append(f"{outcome.reading.celsius:.1f} °C")
+        self.reason.setText(" · ".join(parts))
+        holder = outcome.display
+        self.holder.setText(
+            "  ".join(v for v in (holder.get("name"), holder.get("id_number")) if v)
+        )
+        entry = decision.already_entered
+        if entry is not None:
+            when = time.strftime("%H:%M", time.localtime(entry.at))
+            where = entry.gate or ""
+            zh = f"已于 {when} 在 {where} 进入" if where else f"已于 {when} 进入"
+            en = f"already entered at {when}, {where}" if where else f"already entered at {when}"
+            self.notice.setText(" / ".join(pair(zh, en)))
+        elif decision.provisional_allowed:
+            self.notice.setText(
+                " / ".join(pair("可人工核验后放行", "May be admitted on a visual check"))
+            )
+        elif decision.warnings:
+            self.notice.setText(" / ".join(pair("信任列表较旧", "Trust list is getting old")))
+        else:
+            self.notice.clear()
+        if key in ("measure",):
+            self._paint(theme.BLUE)
+        else:
+            self._paint(theme.ACTION_COLOURS.get(action, theme.GREY))
+
+    def show_message(self, zh: str, en: str, colour: str = theme.GREY) -> None:
+        self._set_heading(*pair(zh, en))
+        for label in (self.reason, self.holder, self.notice):
+            label.clear()
+        self._paint(colour)
+
+
+class Keypad(QWidget):
+    """A numeric keypad for the temperature, big enough for a gloved finger."""
+
+    pressed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setSpacing(8)
+        keys = ["7", "8", "9", "4", "5", "6", "1", "2", "3", ".", "0", "⌫"]
+        for i, key in enumerate(keys):
+            button = QPushButton(key)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumSize(84, 64)
+            button.clicked.connect(lambda _=False, k=key: self.pressed.emit(k))
+            grid.addWidget(button, i // 3, i % 3)
+
+
+class Preview(QLabel):
+    """The camera picture with an outline around the code just read."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(480, 300)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("background: #20262b; color: #cfd8dc; border-radius: 10px;")
+        self._outline: list[tuple[float, float]] | None = None
+        self._outline_until = 0.0
+
+    def set_outline(self, corners: list[tuple[float, float]] | None, seconds: float = 1.0) -> None:
+        self._outline = corners
+        self._outline_until = time.monotonic() + seconds
+
+    def show_frame(self, image: QImage, scale: float) -> None:
+        pixmap = QPixmap.fromImage(image)
+        if self._outline and time.monotonic() < self._outline_until:
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(QColor(theme.GREEN), 5))
+            painter.drawPolygon(
+                QPolygonF([QPointF(x * scale, y * scale) for x, y in self._outline])
+            )
+            painter.end()
+        self.setPixmap(
+            pixmap.scaled(
+                self.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.FastTransformation,
+            )
+        )
+
+
+class WedgeFilter(QObject):
+    """Recognises a USB keyboard-wedge scanner: a burst of keys then Enter, too fast for
+    a person. The code goes to ``on_code``, and the keys it typed into a field are
+    taken back out, so the scanner works without clicking anywhere first."""
+
+    def __init__(self, on_code: Callable[[str], None], active: Callable[[], bool]) -> None:
+        super().__init__()
+        self.on_code = on_code
+        self.active = active
+        self._buffer: list[str] = []
+        self._last = 0.0
+        self._field: QLineEdit | None = None
+        self._field_text = ""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not self.active():
+            return False
+        assert isinstance(event, QKeyEvent)
+        now = time.monotonic()
+        fast = now - self._last <= WEDGE_MAX_KEY_GAP_S
+        self._last = now
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            burst = "".join(self._buffer)
+            self._buffer.clear()
+            if fast and len(burst) >= WEDGE_MIN_CHARS:
+                if self._field is not None:
+                    self._field.setText(self._field_text)
+                self.on_code(burst)
+                return True
+            return False
+        text = event.text()
+        if not text or not text.isprintable():
+            return False
+        if not fast:
+            self._buffer.clear()
+            focus = QApplication.focusWidget()
+            self._field = focus if isinstance(focus, QLineEdit) else None
+            self._field_text = self._field.text() if self._field is not None else ""
+        self._buffer.append(text)
+        return False
+
+
+class GateScreen(QWidget):
+    """The volunteer's screen at a gate."""
+
+    outcome_shown = Signal(object)  # GateOutcome, after painting (tests, sounds, benchmark)
+
+    def __init__(
+        self,
+        gate: GateService,
+        *,
+        play: Callable[[str], None] | None = None,
+        verdict_seconds: int = VERDICT_SECONDS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.gate = gate
+        self.play = play or (lambda outcome: None)
+        self.pending: GateOutcome | None = None
+        self.pending_text: str | None = None
+
+        self.preview = Preview()
+        self.hint_label = QLabel()
+        hint_font = theme.base_font(22)
+        hint_font.setBold(True)
+        self.hint_label.setFont(hint_font)
+        self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.camera_label = QLabel()
+        self.camera_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.verdict = VerdictPanel()
+        self.temperature = QLineEdit()
+        self.temperature.setObjectName("temperature")
+        self.temperature.setMaxLength(8)
+        self.temperature.returnPressed.connect(self.enter_temperature)
+        self.temperature_label = QLabel()
+        self.keypad = Keypad()
+        self.keypad.pressed.connect(self._keypad)
+        self.ok_button = QPushButton()
+        self.ok_button.setObjectName("primary")
+        self.ok_button.clicked.connect(self.enter_temperature)
+        self.provisional_button = QPushButton()
+        self.provisional_button.clicked.connect(self.admit_provisionally)
+        self.lookup_button = QPushButton()
+        self.lookup_button.clicked.connect(self.manual_entry)
+        self.problem_label = QLabel()
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet(f"color: {theme.RED}; font-size: 13pt;")
+
+        left = QVBoxLayout()
+        left.addWidget(self.preview, 1)
+        left.addWidget(self.hint_label)
+        left.addWidget(self.camera_label)
+        right = QVBoxLayout()
+        right.addWidget(self.verdict, 3)
+        row = QHBoxLayout()
+        row.addWidget(self.temperature_label)
+        row.addWidget(self.temperature, 1)
+        row.addWidget(self.ok_button)
+        right.addLayout(row)
+        right.addWidget(self.keypad)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.provisional_button)
+        buttons.addWidget(self.lookup_button)
+        right.addLayout(buttons)
+        right.addWidget(self.problem_label)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 2)
+
+        self.clear_timer = QTimer(self)
+        self.clear_timer.setSingleShot(True)
+        self.clear_timer.setInterval(verdict_seconds * 1000)
+        self.clear_timer.timeout.connect(self.clear_verdict)
+        self.wedge = WedgeFilter(
+            lambda text: self.submit_code(text, source="wedge"), self.isVisible
+        )
+        self.retranslate()
+        self._update_buttons()
+
+    # -- language ---------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.temperature_label.setText(self.tr("Temperature °C"))
+        self.temperature.setPlaceholderText(self.tr("e.g. 366 or 36.6"))
+        self.ok_button.setText(self.tr("Confirm"))
+        self.provisional_button.setText(self.tr("Admit on visual check"))
+        self.lookup_button.setText(self.tr("No phone: type code or ID"))
+        if self.preview.pixmap() is None or self.preview.pixmap().isNull():
+            self.preview.setText(self.tr("No camera picture yet"))
+        if self.pending is not None:
+            self.verdict.show_outcome(self.pending)
+        elif self.verdict.action is None:
+            self.verdict.clear()
+
+    # -- camera -----------------------------------------------------------------------
+    def on_preview(self, image: QImage, scale: float) -> None:
+        self.preview.show_frame(image, scale)
+
+    def on_hint(self, hint: Any) -> None:
+        text = HINTS.get(str(hint)) if hint is not None else None
+        self.hint_label.setText(" / ".join(pair(*text)) if text else "")
+
+    def on_camera_state(self, text: str) -> None:
+        self.camera_label.setText(text)
+
+    def on_scanned(self, result: Any) -> None:
+        corners = [tuple(map(float, p)) for p in result.code.corners]
+        self.preview.set_outline(corners)  # type: ignore[arg-type]
+        self.submit_code(result.code.text, source="camera")
+
+    # -- the flow ---------------------------------------------------------------------
+    def submit_code(self, text: str, *, source: str) -> GateOutcome | None:
+        text = text.strip()
+        if not text:
+            return None
+        try:
+            outcome = self.gate.scan(text, source=source)
+        except StoreError as exc:
+            self._store_problem(exc)
+            return None
+        self.pending, self.pending_text = outcome, text
+        self._show(outcome)
+        if outcome.decision is not None and outcome.decision.needs_temperature:
+            self.temperature.clear()
+            self.temperature.setFocus()
+        return outcome
+
+    def enter_temperature(self) -> GateOutcome | None:
+        text = self.temperature.text().strip()
+        if not text:
+            return None
+        if self.pending is None:
+            self.problem_label.setText(self.tr("Scan the code first, then type the temperature."))
+            return None
+        try:
+            outcome = self.gate.temperature(self.pending, text)
+        except TemperatureError as exc:
+            self.problem_label.setText(self._temperature_problem(exc))
+            self.temperature.selectAll()
+            return None
+        except StoreError as exc:
+            self._store_problem(exc)
+            return None
+        self.temperature.clear()
+        self.pending = outcome
+        self._show(outcome)
+        return outcome
+
+    def admit_provisionally(self) -> None:
+        if self.pending is None or self.pending_text is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("Admit on visual check"),
+            self.tr("What did you check? (e.g. photo ID, green code on the phone)"),
+        )
+        if not ok:
+            return
+        self.provisional(reason)
+
+    def provisional(self, reason: str) -> GateOutcome | None:
+        if self.pending is None or self.pending_text is None:
+            return None
+        try:
+            outcome = self.gate.provisional_admit(self.pending, reason, text=self.pending_text)
+        except IllegalTransition as exc:
+            self.problem_label.setText(exc.message)
+            return None
+        self.pending = None
+        self.verdict.show_message("人工核验通行", "Admitted on a visual check", theme.GREEN)
+        self.play("admit")
+        self.problem_label.clear()
+        self.clear_timer.start()
+        self._update_buttons()
+        self.outcome_shown.emit(outcome)
+        return outcome
+
+    def manual_entry(self) -> None:
+        text, ok = QInputDialog.getText(
+            self, self.tr("No phone"), self.tr("Type the code text (or scan a paper code):")
+        )
+        if ok and text.strip():
+            self.submit_code(text, source="manual")
+
+    def clear_verdict(self) -> None:
+        if self.temperature.hasFocus() and self.temperature.text():
+            self.clear_timer.start()  # the volunteer is typing: keep it
+            return
+        self.pending = None
+        self.pending_text = None
+        self.verdict.clear()
+        self.problem_label.clear()
+        self._update_buttons()
+
+    # -- helpers ----------------------------------------------------------------------
+    def _show(self, outcome: GateOutcome) -> None:
+        self.problem_label.clear()
+        self.verdict.show_outcome(outcome)
+        decision = outcome.decision
+        if decision is not None:
+            self.play(action_key(str(decision.action), str(decision.reason)))
+        self.clear_timer.start()
+        self._update_buttons()
+        self.outcome_shown.emit(outcome)
+
+    def _update_buttons(self) -> None:
+        decision = self.pending.decision if self.pending is not None else None
+        self.provisional_button.setEnabled(bool(decision and decision.provisional_allowed))
+
+    def _keypad(self, key: str) -> None:
+        if key == "⌫":
+            self.temperature.backspace()
+        else:
+            self.temperature.insert(key)
+        self.temperature.setFocus()
+
+    def _temperature_problem(self, exc: TemperatureError) -> str:
+        code = str(exc.code)
+        if code == "TOO_LOW":
+            return self.tr("%1 °C is too low: measure again.").replace("%1", f"{exc.celsius:.1f}")
+        if code == "TOO_HIGH":
+            return self.tr("%1 °C is too high: measure again.").replace("%1", f"{exc.celsius:.1f}")
+        return self.tr("Not a temperature: type e.g. 36.6 or 366.")
+
+    def _store_problem(self, exc: StoreError) -> None:
+        self.verdict.show_message("无法保存记录", "Cannot save the record", theme.RED)
+        self.problem_label.setText(str(exc))
