@@ -269,7 +269,13 @@ _COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    gui: Callable[[argparse.Namespace], int] | None = None,
+) -> int:
+    """Run one subcommand; without one, ``gui`` (the desktop app, wired in by the entry
+    point ``checkpoint_app.__main__``)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "sub_data_dir", None):
@@ -283,9 +289,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 importlib.import_module(module), function
             )
             return run(args)
-        from checkpoint_app.app import run_gui
-
-        return run_gui(args)
+        if gui is None:
+            raise UsageError("no subcommand given (see --help)")
+        return gui(args)
     except UsageError as exc:
         print(f"checkpoint-app: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
