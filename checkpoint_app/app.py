@@ -47,7 +47,7 @@ def start_demo_central(station: Any) -> DemoCentral:
 def open_frame_source(spec: str, on_problem: Any) -> Any:
     from checkpoint_app.scan.sources import open_source
 
-    return open_source(spec, on_problem=on_problem)
+    return open_source(spec, on_problem=on_problem, realtime=True)  # a video plays like a camera
 
 
 def run_gui(args: argparse.Namespace) -> int:
