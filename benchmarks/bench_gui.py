@@ -150,22 +150,25 @@ def main(argv: list[str] | None = None) -> int:
         start_of = {}
 
         def on_scanned(result: object) -> None:
+            received = time.monotonic()
             screen.on_scanned(result)
             screen.verdict.repaint()  # painted now, not at the next idle moment
             painted = time.monotonic()
             text = result.code.text  # type: ignore[attr-defined]
+            # The paced source stamps frame i with start + i/fps, and the result says how
+            # long ago its frame arrived: the clip's start on this clock, exactly.
+            start = received - result.latency_s - result.frame_index / FPS  # type: ignore[attr-defined]
             if text in start_of and text not in latencies:
-                latencies[text] = painted - start_of[text]
+                latencies[text] = painted - (start + start_of[text] / FPS)
 
         bridge.scanned.connect(on_scanned)
         bridge.preview.connect(screen.on_preview)
         done = [False]
         bridge.finished.connect(lambda: done.__setitem__(0, True))
         bridge.start(source, make_decoder("auto"))
-        t0 = time.monotonic()  # the paced clock's start (the source's first frame)
         for text, first in zip(codes, firsts, strict=True):
-            start_of[text] = t0 + first / FPS
-        deadline = t0 + len(firsts) * 2 + 10
+            start_of[text] = first  # the first frame index showing it
+        deadline = time.monotonic() + len(firsts) * 2 + 10
         while not done[0] and time.monotonic() < deadline:
             app.processEvents()
             time.sleep(0.001)
@@ -202,4 +205,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    code = main()
+    sys.stdout.flush()
+    # Skip interpreter finalisation: PySide6 can crash tearing down Qt objects that
+    # outlive the event loop at exit; the measurements are printed by now.
+    os._exit(code)
