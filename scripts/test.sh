@@ -12,4 +12,5 @@ echo "== ruff check";        "$BIN/ruff" check .
 echo "== ruff format";       "$BIN/ruff" format --check .
 echo "== mypy (domain)";     "$BIN/mypy"
 echo "== import contracts";  "$BIN/lint-imports" --no-cache
+export CHECKPOINT_TEST_POSTGRES_URL="${CHECKPOINT_TEST_POSTGRES_URL:-$(bash "$ROOT/scripts/postgres.sh")}"  # the central server's tests run on PostgreSQL too
 echo "== pytest";            "$BIN/python" -m pytest "$@"
