@@ -44,7 +44,8 @@ from checkpoint_app.store.event_log import verify_chain  # noqa: E402
 from checkpoint_app.sync.client import ApiClient  # noqa: E402
 from checkpoint_app.sync.engine import SyncEngine, enrol, sync_status  # noqa: E402
 
-CHECKPOINT = "SOAK"
+# A fresh checkpoint per run: a PostgreSQL database may be shared between runs.
+CHECKPOINT = f"SOAK-{os.urandom(4).hex().upper()}"
 
 
 def cid(i: int) -> str:
