@@ -10,71 +10,18 @@ cannot have PostgreSQL; CI never sets it.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from central_chain import PROJECT_ROOT
+
+from postgres_fixtures import postgres_schema_url, postgres_url  # noqa: F401  (fixtures)
 
 from central.store import Central
-
-POSTGRES_ENV = "CHECKPOINT_TEST_POSTGRES_URL"
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    url = os.environ.get(POSTGRES_ENV, "").strip()
-    if url.lower() == "skip":
-        pytest.skip(f"{POSTGRES_ENV}=skip: the PostgreSQL runs are skipped")
-    if not url:
-        run = subprocess.run(
-            ["bash", str(PROJECT_ROOT / "scripts" / "postgres.sh")],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        lines = run.stdout.strip().splitlines()
-        if run.returncode != 0 or not lines:
-            pytest.fail(
-                "PostgreSQL could not be started by scripts/postgres.sh "
-                f"(set {POSTGRES_ENV} to a server's URL, or to 'skip'): {run.stderr.strip()[-600:]}"
-            )
-        url = lines[-1]
-    return url
-
-
-def _admin_connection(url: str) -> psycopg.Connection:
-    parsed = make_url(url)
-    return psycopg.connect(
-        host=parsed.host,
-        port=parsed.port,
-        user=parsed.username,
-        password=parsed.password,
-        dbname=parsed.database,
-        autocommit=True,
-    )
-
-
-@pytest.fixture
-def postgres_schema_url(postgres_url: str) -> Iterator[str]:
-    """A database URL whose tables live in a new, empty schema."""
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    with _admin_connection(postgres_url) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    joiner = "&" if "?" in postgres_url else "?"
-    yield f"{postgres_url}{joiner}options=-csearch_path%3D{schema}"
-    with _admin_connection(postgres_url) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture

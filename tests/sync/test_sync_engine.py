@@ -34,9 +34,13 @@ def _no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHECKPOINT_NO_KEYRING", "1")
 
 
-@pytest.fixture
-def central(tmp_path: Path) -> Iterator[CentralProcess]:
-    server = CentralProcess(tmp_path / "central")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def central(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CentralProcess]:
+    """The real server in its own process, on SQLite and on PostgreSQL."""
+    url = None
+    if request.param == "postgresql":
+        url = str(request.getfixturevalue("postgres_schema_url"))
+    server = CentralProcess(tmp_path / "central", url)
     server.admin("checkpoint", "create", CHECKPOINT, "--name", "北京西站 南门")
     server.start()
     yield server
