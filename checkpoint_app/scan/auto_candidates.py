@@ -11,8 +11,14 @@ looks for the code's texture instead, on a quarter-resolution copy of the frame
 2. the connected patches above two contrast levels (a code merged with its card's
    frame at the lower one stands alone at the higher) that are roughly square and
    big enough to hold a code — or, if elongated, whose outline is a filled
-   quadrilateral (a code seen at a steep angle, reported with its corners);
-3. a QR code's edges run both ways (its modules are squares), so the gradient's
+   quadrilateral (a code seen at a steep angle, reported with its corners). Where
+   patches of the two levels overlap the first stays, but a larger one at the
+   higher level is kept beside it: the lower level may have passed only a fragment
+   (a corner of the phone) of what stands alone, whole, at the higher;
+3. a mean contrast worth a code; a patch that falls a little short in grey
+   (:data:`COLOUR_RESCUE`) counts by the contrast of its darkest colour channel
+   instead: yellow modules on a white card are pale in grey, dark in blue;
+4. a QR code's edges run both ways (its modules are squares), so the gradient's
    structure tensor over the patch is nearly isotropic; barcodes, stripes, barrier
    tape and lines of text are strongly oriented (coherence near 1) and are dropped
    (motion blur makes a code somewhat oriented, so large patches may be more so).
@@ -60,6 +66,10 @@ SMALL_PATCH_PX = 120
 SMALL_MAX_COHERENCE = 0.2
 #: The contrast thresholds, as multiples of ``MIN_CONTRAST``.
 LEVELS = (1.0, 2.0)
+#: A patch whose mean grey contrast is at least this share of the required one, but
+#: less, still counts if its darkest colour channel has the contrast: yellow modules on
+#: white (about 75 grey levels apart) measure 0.85-0.95 of it on the benchmark frames.
+COLOUR_RESCUE = 0.75
 #: At most this many patches, the largest and most textured first (side x contrast).
 MAX_PATCHES = 3
 
@@ -79,6 +89,9 @@ class Patch:
     #: For an elongated patch, its outline as a quadrilateral (frame pixels,
     #: clockwise from the top-left on screen): a code seen at a steep angle.
     quad: tuple[tuple[float, float], ...] | None = None
+    #: Found by the contrast of its darkest colour channel (a coloured code: yellow
+    #: modules on white are pale in grey), not by its grey contrast.
+    colour: bool = False
 
     @property
     def corners(self) -> tuple[tuple[float, float], ...]:
@@ -141,10 +154,32 @@ def _same(box: tuple[int, int, int, int], patch: Patch) -> bool:
     return ix * iy > 0.5 * smaller
 
 
-def textured_patches(grey: Image, half: Image | None = None) -> list[Patch]:
+def _score(patch: Patch) -> float:
+    """How code-like a patch is for ranking: large and strongly textured."""
+    return patch.side * patch.deviation
+
+
+def _colour_contrast(image: Image, box: tuple[int, int, int, int], size: tuple[int, int]) -> float:
+    """Mean local contrast of the darkest colour channel over ``box`` of the colour
+    ``image``, at the texture map's scale (``size``: width, height)."""
+    x0, y0, x1, y1 = box
+    cut = image[y0:y1, x0:x1]
+    if cut.ndim != 3 or cut.shape[2] < 3 or cut.size == 0:
+        return 0.0
+    small = cv2.resize(np.ascontiguousarray(cut[:, :, :3]), size, interpolation=cv2.INTER_AREA)
+    darkest = cv2.min(cv2.min(small[:, :, 0], small[:, :, 1]), small[:, :, 2])
+    return float(cv2.mean(cv2.morphologyEx(darkest, cv2.MORPH_GRADIENT, _SQUARE3))[0])
+
+
+def textured_patches(
+    grey: Image, half: Image | None = None, colour: Image | None = None
+) -> list[Patch]:
     """Square-ish patches of fine isotropic texture in ``grey``, most textured first.
 
     ``half`` may be ``grey`` already halved (``INTER_AREA``) to save the work.
+    ``colour``, the BGR frame ``grey`` came from, lets a patch whose grey contrast
+    falls a little short count by the contrast of its darkest colour channel
+    (:data:`COLOUR_RESCUE`): such patches are marked ``colour``.
     """
     h, w = grey.shape[:2]
     f = TEXTURE_SCALE
@@ -158,6 +193,7 @@ def textured_patches(grey: Image, half: Image | None = None) -> list[Patch]:
     relative = min(1.0, max(MIN_RELATIVE, float(std[0, 0]) / TYPICAL_STD))
     contrast = cv2.morphologyEx(quarter, cv2.MORPH_GRADIENT, _SQUARE3)
     min_side = max(2, MIN_SIDE_PX // f)
+    in_colour = colour is not None and colour.ndim == 3 and colour.shape[:2] == grey.shape[:2]
     patches: list[Patch] = []
     # Two levels: a code next to other texture (its card's frame, the phone's
     # edge, a hand) merges with it at the lower one and stands alone at the higher.
@@ -175,17 +211,30 @@ def textured_patches(grey: Image, half: Image | None = None) -> list[Patch]:
                 quad = _quadrilateral(contour)
                 if quad is None:
                     continue
+            needed = MIN_PATCH_CONTRAST * relative
             level = float(cv2.mean(contrast[y : y + bh, x : x + bw])[0])
-            if level < MIN_PATCH_CONTRAST * relative:
+            if level < COLOUR_RESCUE * needed or (level < needed and not in_colour):
                 continue
-            patch = quarter[y : y + bh, x : x + bw]
-            coh = coherence(cv2.Sobel(patch, cv2.CV_32F, 1, 0), cv2.Sobel(patch, cv2.CV_32F, 0, 1))
+            tile = quarter[y : y + bh, x : x + bw]
+            coh = coherence(cv2.Sobel(tile, cv2.CV_32F, 1, 0), cv2.Sobel(tile, cv2.CV_32F, 0, 1))
             if coh > (MAX_COHERENCE if min(bw, bh) * f >= SMALL_PATCH_PX else SMALL_MAX_COHERENCE):
                 continue
             box = (x * f, y * f, min(w, (x + bw) * f), min(h, (y + bh) * f))
-            if any(_same(box, p) for p in patches):
-                continue
+            rescued = False
+            if level < needed:
+                assert colour is not None
+                level = _colour_contrast(colour, box, (bw, bh))
+                if level < needed:
+                    continue
+                rescued = True
             corners = None if quad is None else tuple((f * qx, f * qy) for qx, qy in quad)
-            patches.append(Patch(*box, level, coh, corners))
-    patches.sort(key=lambda p: -p.side * p.deviation)
+            patch = Patch(*box, level, coh, corners, rescued)
+            # One patch per place, the first found, except that a larger patch at the
+            # higher level is kept beside smaller ones at the lower: they may be a
+            # fragment of it (a corner of the phone) rather than the code. (Not one
+            # found by its colour: that is a weaker sign than grey texture.)
+            if any(_same(box, p) and (rescued or p.side >= patch.side) for p in patches):
+                continue
+            patches.append(patch)
+    patches.sort(key=_score, reverse=True)
     return patches[:MAX_PATCHES]

@@ -2,20 +2,28 @@
 
 Every step below was kept because it read codes the steps before it missed, on
 the benchmark frames (``benchmarks/bench_decode.py``) or the BoofCV photographs;
-the measurements are in the report of issue #3. Fallbacks run only while the
-frame's time budget lasts (a step whose estimated cost would overrun it is
-skipped).
+the measurements are in the report of issue #3 and the README. Fallbacks run only
+while the frame's time budget lasts (a step whose estimated cost would overrun it
+is skipped). The budget counts the decoding thread's CPU time
+(:func:`time.thread_time`), not the wall clock: what is tried on a frame does not
+depend on what else the machine is doing (a busy machine makes a frame take longer,
+it does not make it read less: with another process on the core and a wall-clock
+budget, the blur category at 720p fell from 80 to 62 %).
 
 1. **Fast path** — zxing-cpp on the frame halved (``INTER_AREA``), both polarities:
    most webcam codes at 720p and 1080p (3-9 px per module) read here in about a
    millisecond, dark-mode codes included, and the halving smooths noise and moire.
-   Small frames (up to :data:`SMALL_FRAME_PIXELS`) are read at full resolution too.
+   Small frames (up to :data:`SMALL_FRAME_PIXELS`: 960x720, 800x600, 640x480) are
+   read at full resolution too, even when the halved frame gave a code: every code
+   in view, for about a millisecond more.
 2. **Candidates** — where a code might be although nothing was read: symbols
    zxing-cpp found but could not decode (its finder patterns were seen), then
    square patches of fine isotropic texture (:mod:`.auto_candidates`), which is
-   how blurred, tiny, moire-striped and low-contrast codes are found. A frame with
-   no candidate — most frames without a code — returns here: that keeps them at
-   about 1-2 ms at 720p, less than zxing-cpp alone on the full frame.
+   how blurred, tiny, moire-striped and low-contrast codes are found; a patch whose
+   grey contrast falls just short counts by its darkest colour channel (a pale
+   yellow code on a white card). A frame with no candidate — most frames without a
+   code — returns here: that keeps them at about 1-2 ms at 720p, less than
+   zxing-cpp alone on the full frame.
 3. **Fallbacks** (:data:`DEFAULT_STEPS`, in order; every candidate gets a step
    before any candidate gets the next):
 
@@ -26,18 +34,23 @@ skipped).
    ``smooth``   Gaussian smoothing (moire, sensor noise);
    ``colour``   the darkest colour channel (coloured modules: yellow on white);
    ``threshold`` smoothing and a local mean threshold (glare, uneven light);
+   ``frame-half-pyzbar``, ``frame-half-pyzbar-smooth``: ZBar on the halved frame,
+   then on it smoothed — small frames only (:data:`SMALL_FRAME_STEPS`). ZBar
+   binarises differently and reads damaged and non-compliant codes zxing-cpp
+   does not (5 of the BoofCV photographs);
    ``deblur``   the smear or defocus estimated and undone (:mod:`.auto_deblur`);
-   ``frame-equalised``, ``frame-enlarged``: zxing-cpp on the frame after CLAHE,
-   and on that enlarged twice (real photographs: bright spots, damage, glare).
+   ``frame-equalised``, ``frame-equalised-global``, ``frame-enlarged``: zxing-cpp
+   on the frame after CLAHE (with its local binariser, then a global histogram
+   threshold), and on that enlarged twice (real photographs: bright spots, damage,
+   glare).
 
    Optional steps (``steps=``): ``pyzbar`` (ZBar on each enlarged, sharpened
-   region) and ``frame-pyzbar`` (ZBar on the frame). ZBar binarises differently and
-   reads some damaged codes zxing-cpp does not, but at 10-25 ms a frame it never
-   fitted the budget where it would have paid: measured, it read no frame the
-   default steps missed.
+   region) and ``frame-pyzbar`` (ZBar on the full frame): at 10-25 ms a frame they
+   never fitted the budget where they would have paid.
 
    Small textured patches (clutter, more often than codes) only get the cheap
-   steps (``native``, ``sharp``); the whole-frame steps need a candidate worth it.
+   steps (``native``, ``sharp``), patches found by their colour those and
+   ``colour``; the whole-frame steps need a candidate worth it.
 
 No false reads: every text comes from a decoder whose Reed-Solomon error
 correction succeeded (zxing-cpp's ``valid``, ZBar's decode), Micro QR and rMQR are
@@ -54,16 +67,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import Any
 
 import cv2
 import numpy as np
+import zxingcpp
 
 from checkpoint_app.scan.auto_candidates import textured_patches
 from checkpoint_app.scan.auto_deblur import Deblurrer
 from checkpoint_app.scan.decoders import (
     dedupe,
-    elapsed_ms,
     empty_attempt,
+    finish,
     load_pyzbar,
     read_pyzbar,
     read_zxing,
@@ -85,12 +100,13 @@ from checkpoint_app.scan.types import Candidate, Corners, DecodeAttempt, Decoded
 
 log = logging.getLogger(__name__)
 
-#: Frames up to this many pixels (about 800x600) are also read at full resolution
-#: in the fast path, which costs them at most about a millisecond, and get the
+#: Frames up to this many pixels (960x720 and smaller) are also read at full
+#: resolution in the fast path, which costs them about a millisecond, and get the
 #: whole-frame fallbacks even without a candidate; larger frames (a 720p or 1080p
 #: webcam) rely on the candidates for codes too small for the halved frame, which
-#: keeps frames without a code cheap.
-SMALL_FRAME_PIXELS = 500_000
+#: keeps frames without a code cheap. (At 500,000, two BoofCV photographs, of
+#: 960x720 and 934x567, went unread that are read this way.)
+SMALL_FRAME_PIXELS = 700_000
 #: Default time budget per frame: no fallback starts that would end after it.
 DEFAULT_BUDGET_MS = 25.0
 #: Modules assumed across a candidate when choosing its enlargement (health codes
@@ -113,16 +129,19 @@ MIN_MARGIN_PX = 24
 #: overrun the budget.
 MS_PER_MPX = {
     "native": 3.0,
-    "rectify": 3.0,
+    "rectify": 12.0,
     "sharp": 4.0,
     "smooth": 4.0,
     "colour": 4.0,
     "threshold": 6.0,
     "frame": 2.5,
     "frame-equalised": 7.0,
+    "frame-equalised-global": 3.0,
     "frame-enlarged": 3.5,
     "frame-pyzbar": 25.0,
-    "deblur": 40.0,
+    "frame-half-pyzbar": 30.0,
+    "frame-half-pyzbar-smooth": 30.0,
+    "deblur": 70.0,
     "pyzbar": 30.0,
 }
 #: The fallbacks, in the order they are tried (see the module docstring).
@@ -134,12 +153,30 @@ DEFAULT_STEPS = (
     "smooth",
     "colour",
     "threshold",
+    "frame-half-pyzbar",
+    "frame-half-pyzbar-smooth",
     "deblur",
     "frame-equalised",
+    "frame-equalised-global",
     "frame-enlarged",
 )
 #: Steps on the whole frame (once per frame), the others on each candidate.
-FRAME_STEPS = frozenset({"frame", "frame-equalised", "frame-enlarged", "frame-pyzbar"})
+FRAME_STEPS = frozenset(
+    {
+        "frame",
+        "frame-equalised",
+        "frame-equalised-global",
+        "frame-enlarged",
+        "frame-pyzbar",
+        "frame-half-pyzbar",
+        "frame-half-pyzbar-smooth",
+    }
+)
+#: Whole-frame steps for small frames only: ZBar on the halved frame costs 2-3 ms
+#: on a 960x720 photograph, and reads damaged codes zxing-cpp does not; on a 720p
+#: webcam frame it would take the 5-10 ms that deblurring needs (measured: the blur
+#: category fell from 82 to 65 % at 720p with it before deblurring).
+SMALL_FRAME_STEPS = frozenset({"frame-half-pyzbar", "frame-half-pyzbar-smooth"})
 #: Steps tried on every candidate; the others only where zxing-cpp saw a symbol
 #: (finder patterns) — in the frame or in a region by an earlier step — or on
 #: textured patches of at least ``SMALL_PATCH_SIDE`` pixels: small textured clutter
@@ -176,6 +213,8 @@ class _Work:
     quad: Corners | None = None
     #: An elongated textured patch: only rectifying and the cheap steps are tried.
     skewed: bool = False
+    #: Only the cheap steps (a patch found by its colour contrast alone).
+    cheap: bool = False
     done: bool = False
 
 
@@ -188,11 +227,18 @@ class StepRecord:
     decoded: bool
 
 
+def cpu_time() -> float:
+    """Seconds of CPU time of the calling thread: what the budget counts."""
+    return time.thread_time()
+
+
 @dataclass(slots=True)
 class _Frame:
     image: Image
     grey: Image
+    #: Wall clock (``perf_counter``) at the start, for the attempt's ``ms``.
     start: float
+    #: The end of the budget in the decoding thread's CPU time (:func:`cpu_time`).
     deadline: float
     codes: list[DecodedCode] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
@@ -203,9 +249,16 @@ class _Frame:
     equalised: Image | None = None
     #: Whether the whole frame was read at full resolution already.
     full_done: bool = False
+    #: The frame halved (the fast path's image), for later whole-frame steps.
+    half: Image | None = None
+
+    @property
+    def small(self) -> bool:
+        """A frame of at most :data:`SMALL_FRAME_PIXELS`."""
+        return int(self.grey.shape[0]) * int(self.grey.shape[1]) <= SMALL_FRAME_PIXELS
 
     def left_ms(self) -> float:
-        return (self.deadline - time.perf_counter()) * 1000.0
+        return (self.deadline - cpu_time()) * 1000.0
 
 
 def _overlaps(a: Corners, b: Corners) -> bool:
@@ -236,9 +289,11 @@ class AutoDecoder:
     """zxing-cpp first, then measured fallbacks on candidate regions within a budget.
 
     ``budget_ms``: no fallback starts that would end after this many milliseconds
-    from the start of ``decode`` (the fast path always runs). ``steps``: the
-    fallbacks to use, in order (default :data:`DEFAULT_STEPS`; ``pyzbar`` is left
-    out when libzbar is missing or ``use_pyzbar`` is false). ``record``: keep what
+    of the decoding thread's CPU time from the start of ``decode`` (the fast path
+    always runs). ``steps``: the fallbacks to use, in order (default
+    :data:`DEFAULT_STEPS`; the ZBar steps are left out when libzbar is missing or
+    ``use_pyzbar`` is false). ``full_frame``: read the whole frame at full
+    resolution in the fast path (default: small frames only). ``record``: keep what
     each step did in :attr:`trace` (for benchmarks).
     """
 
@@ -260,9 +315,7 @@ class AutoDecoder:
             raise ValueError(f"unknown steps {unknown}; known: {', '.join(MS_PER_MPX)}")
         self.budget_ms = float(budget_ms)
         self._pyzbar: ModuleType | None = load_pyzbar()[0] if use_pyzbar else None
-        self.steps = tuple(
-            s for s in steps if s not in ("pyzbar", "frame-pyzbar") or self._pyzbar is not None
-        )
+        self.steps = tuple(s for s in steps if "pyzbar" not in s or self._pyzbar is not None)
         self.full_frame = full_frame
         self._clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8))
         self._record = record
@@ -290,7 +343,7 @@ class AutoDecoder:
             image,
             grey,
             start,
-            start + self.budget_ms / 1000.0,
+            cpu_time() + self.budget_ms / 1000.0,
             trace=[] if self._record else None,
         )
         try:
@@ -299,18 +352,7 @@ class AutoDecoder:
             log.exception("auto decoder failed on a %s image", getattr(image, "shape", "?"))
         if frame.trace is not None:
             self.trace = frame.trace
-        codes = tuple(resolve_conflicts(frame.codes))
-        if codes:
-            return DecodeAttempt(codes=codes, ms=elapsed_ms(start), decoder=self.name)
-        candidates = tuple(merge_candidates(frame.candidates))
-        sharp = sharpness(grey, candidates[0].corners) if candidates else None
-        return DecodeAttempt(
-            codes=(),
-            ms=elapsed_ms(start),
-            decoder=self.name,
-            candidates=candidates,
-            sharpness=sharp,
-        )
+        return finish(self.name, start, grey, resolve_conflicts(frame.codes), frame.candidates)
 
     def _decode(self, frame: _Frame) -> None:
         grey = frame.grey
@@ -318,14 +360,19 @@ class AutoDecoder:
         # 1. Fast path: the frame halved, both polarities (dark mode), then (optionally)
         #    the frame at full resolution.
         half = resize(grey, 0.5)
+        frame.half = half
         scale = half.shape[1] / w
-        if self._zxing(frame, "zxing-half", half, Region(0, 0, w, h, scale), invert=True):
-            return
-        small_frame = w * h <= SMALL_FRAME_PIXELS
+        read_half = self._zxing(frame, "zxing-half", half, Region(0, 0, w, h, scale), invert=True)
+        small_frame = frame.small
         full_frame = self.full_frame if self.full_frame is not None else small_frame
+        if read_half and not full_frame:
+            return
         if full_frame:
+            # a small frame is read whole even when the halved one gave a code: the
+            # codes too small for the halving (several codes in view) cost a
+            # millisecond more
             frame.full_done = True
-            if self._zxing(frame, "zxing", grey, Region(0, 0, w, h), invert=False):
+            if self._zxing(frame, "zxing", grey, Region(0, 0, w, h), invert=False) or read_half:
                 return
         # 2. Candidates: symbols seen but not read, then textured patches.
         work = [
@@ -333,7 +380,7 @@ class AutoDecoder:
             for c in merge_candidates(frame.candidates)
         ]
         t0 = time.perf_counter()
-        for patch in textured_patches(grey, half):
+        for patch in textured_patches(grey, half, frame.image):
             corners = as_corners(patch.corners)
             if any(_overlaps(corners, item.corners) for item in work):
                 continue
@@ -343,7 +390,7 @@ class AutoDecoder:
                 # the longer side is the code's size; the shorter is foreshortened
                 frame.candidates.append(Candidate(quad, patch.longest))
             else:
-                work.append(_Work(corners, patch.side, TEXTURE_MARGIN))
+                work.append(_Work(corners, patch.side, TEXTURE_MARGIN, cheap=patch.colour))
                 frame.candidates.append(Candidate(corners, patch.side))
         self._note(frame, "texture", t0, False)
         if not work and not small_frame:
@@ -356,7 +403,8 @@ class AutoDecoder:
                 # the whole picture's contrast evened out (only when something
                 # code-like is in view: a symbol zxing-cpp saw, or a large patch).
                 promising = small_frame or any(
-                    item.evidence or item.size >= SMALL_PATCH_SIDE for item in work
+                    item.evidence or (item.size >= SMALL_PATCH_SIDE and not item.cheap)
+                    for item in work
                 )
                 if promising and self._frame_step(frame, step):
                     return
@@ -375,7 +423,9 @@ class AutoDecoder:
     def _frame_step(self, frame: _Frame, step: str) -> bool:
         grey = frame.grey
         h, w = grey.shape
-        scale = 2.0 if step == "frame-enlarged" else 1.0
+        if step in SMALL_FRAME_STEPS and not frame.small:
+            return False
+        scale = 2.0 if step == "frame-enlarged" else 0.5 if step in SMALL_FRAME_STEPS else 1.0
         if not self._affordable(frame, step, Region(0, 0, w, h, scale)):
             return False
         if step == "frame":
@@ -387,11 +437,28 @@ class AutoDecoder:
             )
         if step == "frame-pyzbar":
             return self._zbar(frame, "pyzbar-full", grey, Region(0, 0, w, h))
+        if step in SMALL_FRAME_STEPS:
+            half = frame.half if frame.half is not None else resize(grey, 0.5)
+            region = Region(0, 0, w, h, half.shape[1] / w)
+            if step == "frame-half-pyzbar":
+                return self._zbar(frame, "pyzbar-half", half, region)
+            smooth = np.asarray(cv2.GaussianBlur(half, (0, 0), 1.0), dtype=np.uint8)
+            return self._zbar(frame, "pyzbar-half-smooth", smooth, region)
         if frame.equalised is None:
             frame.equalised = np.asarray(self._clahe.apply(grey), dtype=np.uint8)
         if step == "frame-equalised":
             return self._zxing(
                 frame, "zxing-full-clahe", frame.equalised, Region(0, 0, w, h), invert=True
+            )
+        if step == "frame-equalised-global":
+            # a global threshold on the locally equalised frame: bright spots
+            return self._zxing(
+                frame,
+                "zxing-full-clahe-global",
+                frame.equalised,
+                Region(0, 0, w, h),
+                invert=True,
+                binarizer=zxingcpp.Binarizer.GlobalHistogram,
             )
         enlarged = resize(frame.equalised, scale)
         return self._zxing(
@@ -403,6 +470,8 @@ class AutoDecoder:
         """Whether ``step`` is worth trying on ``item`` (see :data:`CHEAP_STEPS`)."""
         if item.skewed:
             return step == "rectify" or step in CHEAP_STEPS
+        if item.cheap and not item.evidence:  # found by its colour: read it in colour too
+            return step in CHEAP_STEPS or step == "colour"
         if step == "deblur":
             return item.size >= DEBLUR_MIN_SIDE
         return item.evidence or item.size >= SMALL_PATCH_SIDE or step in CHEAP_STEPS
@@ -438,11 +507,15 @@ class AutoDecoder:
     # -- fallback steps ---------------------------------------------------------------
 
     def _sharp(self, frame: _Frame, item: _Work) -> bool:
-        if (prepared := self._roi(frame, item, "sharp")) is None:
+        region = self._region(item, frame.grey.shape)
+        if not self._affordable(frame, "sharp", region):
             return False
-        roi, region = prepared
-        roi = unsharp(stretch(roi), sigma=max(1.0, 0.8 * region.scale), amount=1.5)
-        return self._zxing(frame, "zxing-roi-sharp", roi, region, invert=True)
+        # stretched and sharpened before the enlargement: the same filter on a
+        # ninth of the pixels when the region is enlarged three times
+        roi = unsharp(
+            stretch(region.cut(frame.grey)), sigma=max(0.8, 1.0 / region.scale), amount=1.5
+        )
+        return self._zxing(frame, "zxing-roi-sharp", resize(roi, region.scale), region, invert=True)
 
     def _plain(self, frame: _Frame, item: _Work) -> bool:
         if (prepared := self._roi(frame, item, "native")) is None:
@@ -515,13 +588,18 @@ class AutoDecoder:
         t0 = time.perf_counter()
         deblurrer = Deblurrer(roi)
         estimate = deblurrer.estimate()
+        trial_ms = 0.0
         for trial, (_kind, transfer) in enumerate(deblurrer.candidates(estimate)):
-            if trial >= DEBLUR_TRIALS or (trial and frame.left_ms() < 2.0):
+            # the first trial is in the step's estimate; each next one must fit as the
+            # last one took
+            if trial >= DEBLUR_TRIALS or (trial and frame.left_ms() < trial_ms):
                 break
+            t1 = cpu_time()
             sharp = deblurrer.deblur(transfer)
             if self._zxing(frame, "zxing-roi-deblur", sharp, region, invert=True):
                 self._note(frame, "deblur", t0, True)
                 return True
+            trial_ms = (cpu_time() - t1) * 1000.0
         self._note(frame, "deblur", t0, False)
         return False
 
@@ -543,10 +621,11 @@ class AutoDecoder:
         *,
         invert: bool,
         downscale: bool = False,
+        binarizer: Any = zxingcpp.Binarizer.LocalAverage,
     ) -> bool:
         t0 = time.perf_counter()
         found, candidates = read_zxing(
-            img, try_invert=invert, try_downscale=downscale, try_rotate=False
+            img, try_invert=invert, try_downscale=downscale, try_rotate=False, binarizer=binarizer
         )
         for text, corners in found:
             frame.codes.append(DecodedCode(text, region.to_image(corners), f"auto:{step}"))

@@ -31,6 +31,7 @@ import zxingcpp
 
 from checkpoint_app.scan.preprocess import (
     as_corners,
+    exposure,
     merge_candidates,
     order_clockwise,
     quad_area,
@@ -69,14 +70,21 @@ def finish(
     codes: Iterable[DecodedCode],
     candidates: Iterable[Candidate],
 ) -> DecodeAttempt:
-    """The attempt: codes, or if none the merged candidates and their sharpness."""
+    """The attempt: codes, or if none the merged candidates, the sharpness and the
+    exposure of the first (largest) of them."""
     codes = tuple(codes)
     if codes:
         return DecodeAttempt(codes=codes, ms=elapsed_ms(start), decoder=name)
     merged = tuple(merge_candidates(candidates))
-    sharp = sharpness(grey, merged[0].corners) if merged else None
+    if not merged:
+        return DecodeAttempt(codes=(), ms=elapsed_ms(start), decoder=name)
     return DecodeAttempt(
-        codes=(), ms=elapsed_ms(start), decoder=name, candidates=merged, sharpness=sharp
+        codes=(),
+        ms=elapsed_ms(start),
+        decoder=name,
+        candidates=merged,
+        sharpness=sharpness(grey, merged[0].corners),
+        exposure=exposure(grey, merged[0].corners),
     )
 
 

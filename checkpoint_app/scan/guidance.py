@@ -1,4 +1,5 @@
-"""Guidance for the traveller from what the decoder saw: "closer", "hold still", "tilt less".
+"""Guidance for the traveller from what the decoder saw: "closer", "hold still", "tilt less",
+"more light", "less glare".
 
 :func:`hint_for` is pure: it looks at the last few decode attempts (the pipeline
 keeps them) and the frame's shape, nothing else, so the same attempts always give
@@ -15,6 +16,17 @@ blurred), with thresholds measured on the benchmark frames
 * ``CLOSER`` — the code's side is under :data:`CLOSER_FRACTION` of the frame's
   shorter side (108 px at 720p): a health code (57-73 modules) is then under about
   1.8 px per module, where no decoder reads it reliably.
+* ``LESS_GLARE`` — a reflection washes the code out: at least
+  :data:`GLARE_SATURATED` of the region's pixels are saturated (grey level 250 or
+  more) *and* its dark modules are lifted to :data:`GLARE_DARK` or more (5th
+  percentile). Measured in the bounding box of the benchmark codes' true outline
+  (720p and 1080p), 58 of the 80 with a specular highlight on the glass qualify,
+  and 3 of the 880 others (pale colour codes on a blown-out white card);
+  saturation alone does not tell glare from a bright white screen.
+* ``MORE_LIGHT`` — the region is dark: its light modules (95th percentile of its
+  grey levels) under :data:`DARK_LIGHT_LEVEL`. Codes in a dim hall or on a
+  dimmed screen measure 45-93 (minimum to median), all others 174 or more
+  (dark-mode codes included: their light modules are light).
 * ``HOLD_STILL`` — the region is blurred: its sharpness (variance of the
   Laplacian of the lightly smoothed region over the variance of its grey levels,
   see :func:`checkpoint_app.scan.preprocess.sharpness`) under
@@ -23,9 +35,13 @@ blurred), with thresholds measured on the benchmark frames
   the hint is given for the more blurred half of them, and almost never for a
   sharp code.
 
-Brightness (too dark, glare) cannot be told from a decode attempt, which carries
-no grey levels; the pipeline would have to pass them for ``MORE_LIGHT`` and
-``LESS_GLARE``.
+Glare and darkness are told from the attempt's
+:class:`~checkpoint_app.scan.types.Exposure`, which the decoders measure on the
+region of the first candidate (a histogram of a few thousand pixels, only when
+nothing was read); a decoder that reports none gets no such hint.
+
+For a single still image there is no history: ``hint_for([attempt], shape,
+min_sightings=1)`` gives the verdict of that one attempt.
 """
 
 from __future__ import annotations
@@ -44,6 +60,9 @@ MIN_SIGHTINGS = 3
 CLOSER_FRACTION = 0.15
 SKEW_RATIO = 0.6
 BLURRED_SHARPNESS = 0.6
+GLARE_SATURATED = 0.1
+GLARE_DARK = 40.0
+DARK_LIGHT_LEVEL = 110.0
 
 
 class Hint(StrEnum):
@@ -57,10 +76,14 @@ class Hint(StrEnum):
     HOLD_STILL = "hold_still"
     #: The code is seen at a steep angle: hold the phone flatter to the camera.
     TILT_LESS = "tilt_less"
+    #: The code is too dark: more light (or a brighter screen).
+    MORE_LIGHT = "more_light"
+    #: A reflection washes the code out: tilt the phone away from the light.
+    LESS_GLARE = "less_glare"
 
 
 #: When verdicts tie, the first in this order wins (the likelier cause first).
-_PRIORITY = (Hint.TILT_LESS, Hint.CLOSER, Hint.HOLD_STILL)
+_PRIORITY = (Hint.TILT_LESS, Hint.CLOSER, Hint.LESS_GLARE, Hint.MORE_LIGHT, Hint.HOLD_STILL)
 
 
 def skew_ratio(candidate: Candidate) -> float:
@@ -81,16 +104,28 @@ def verdict(attempt: DecodeAttempt, frame_shape: Sequence[int]) -> Hint | None:
     shorter = min(frame_shape[0], frame_shape[1])
     if shorter > 0 and candidate.size_px < CLOSER_FRACTION * shorter:
         return Hint.CLOSER
+    light = attempt.exposure
+    if light is not None:
+        if light.saturated >= GLARE_SATURATED and light.dark >= GLARE_DARK:
+            return Hint.LESS_GLARE
+        if light.light < DARK_LIGHT_LEVEL:
+            return Hint.MORE_LIGHT
     if attempt.sharpness is not None and attempt.sharpness < BLURRED_SHARPNESS:
         return Hint.HOLD_STILL
     return None
 
 
-def hint_for(attempts: Sequence[DecodeAttempt], frame_shape: Sequence[int]) -> Hint | None:
+def hint_for(
+    attempts: Sequence[DecodeAttempt],
+    frame_shape: Sequence[int],
+    *,
+    min_sightings: int = MIN_SIGHTINGS,
+) -> Hint | None:
     """The hint for the last few ``attempts`` on frames of ``frame_shape`` (``image.shape``).
 
     ``Hint.NONE`` when the latest attempt read a code; ``None`` when there is
-    nothing to say (no code in view, or not seen often enough to be sure).
+    nothing to say (no code in view, or not seen in ``min_sightings`` of the last
+    :data:`WINDOW` attempts).
     """
     recent = list(attempts)[-WINDOW:]
     if not recent:
@@ -98,7 +133,7 @@ def hint_for(attempts: Sequence[DecodeAttempt], frame_shape: Sequence[int]) -> H
     if recent[-1].codes:
         return Hint.NONE
     sightings = [a for a in recent if a.candidates and not a.codes]
-    if len(sightings) < MIN_SIGHTINGS:
+    if len(sightings) < max(1, min_sightings):
         return None
     votes = Counter(v for a in sightings if (v := verdict(a, frame_shape)) is not None)
     if not votes:

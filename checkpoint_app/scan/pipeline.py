@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checkpoint_app.domain.results import Verification
+from checkpoint_app.scan.guidance import Hint, hint_for
 from checkpoint_app.scan.sources import FrameSource, SourceProblem
 from checkpoint_app.scan.types import DecodeAttempt, DecodedCode, Decoder, Frame, Image
 
@@ -149,8 +150,12 @@ class FramePipeline:
     Callbacks (all optional but ``on_result``), called on the pipeline's threads:
 
     - ``on_result(ScanResult)`` — a new scan (after debounce and verification);
-    - ``on_hint(hint)`` — guidance for the traveller changed (``advise`` computes it
-      from the recent decode attempts; ``None`` clears it);
+    - ``on_hint(hint)`` — guidance for the traveller changed: a
+      :class:`~checkpoint_app.scan.guidance.Hint` to show ("closer", "hold still",
+      "tilt less", "more light", "less glare"; ``Hint.NONE`` while a code is being
+      read), or ``None`` to clear it. ``advise`` computes it from the recent decode
+      attempts after every decoded frame (default
+      :func:`~checkpoint_app.scan.guidance.hint_for`); :attr:`hint` is the latest;
     - ``on_problem(SourceProblem)`` — the source or the decoder had a problem; the
       pipeline goes on;
     - ``on_preview(Frame)`` — at most ``preview_hz`` times a second, for the preview;
@@ -165,7 +170,7 @@ class FramePipeline:
         *,
         verify: Callable[[str], Verification] | None = None,
         on_hint: Callable[[Any], None] | None = None,
-        advise: Advice | None = None,
+        advise: Advice | None = hint_for,
         on_problem: Callable[[SourceProblem], None] | None = None,
         on_preview: Callable[[Frame], None] | None = None,
         on_finished: Callable[[], None] | None = None,
@@ -188,7 +193,7 @@ class FramePipeline:
         self._preview_interval = 1.0 / preview_hz if preview_hz > 0 else float("inf")
         self._clock = clock
         self._recent: deque[DecodeAttempt] = deque(maxlen=8)
-        self._hint: Any = None
+        self._hint: Hint | Any = None
         self._camera_thread = threading.Thread(target=self._camera_loop, name="camera", daemon=True)
         self._decoder_thread = threading.Thread(
             target=self._decoder_loop, name="decoder", daemon=True
@@ -214,6 +219,11 @@ class FramePipeline:
                 remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
                 thread.join(remaining)
         return not (self._camera_thread.is_alive() or self._decoder_thread.is_alive())
+
+    @property
+    def hint(self) -> Hint | Any:
+        """The latest guidance (``None`` when there is nothing to say)."""
+        return self._hint
 
     @property
     def running(self) -> bool:
@@ -285,9 +295,14 @@ class FramePipeline:
             )
 
     def _update_hint(self, image: Image) -> None:
-        if self._advise is None or self._on_hint is None:
+        if self._advise is None:
             return
-        hint = self._advise(list(self._recent), tuple(image.shape))
+        try:
+            hint = self._advise(list(self._recent), tuple(image.shape))
+        except Exception:  # advice is a nicety: never let it stop the scanning
+            log.exception("advise failed")
+            return
         if hint != self._hint:
             self._hint = hint
-            self._on_hint(hint)
+            if self._on_hint is not None:
+                self._on_hint(hint)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from checkpoint_app.scan.types import Candidate, Corners, Image, Point
+from checkpoint_app.scan.types import Candidate, Corners, Exposure, Image, Point
 
 #: The smallest QR code (version 1) is 21 modules wide; an image narrower than that
 #: cannot hold one even at one pixel per module.
@@ -225,3 +225,23 @@ def sharpness(grey: Image, corners: Sequence[Point] | None = None) -> float:
     smooth = cv2.GaussianBlur(grey, (0, 0), 1.0)
     _lap_mean, lap_std = cv2.meanStdDev(cv2.Laplacian(smooth, cv2.CV_16S, ksize=3))
     return float(lap_std[0, 0]) ** 2 / variance
+
+
+#: Grey level from which a pixel counts as saturated (blown out).
+SATURATED_LEVEL = 250
+
+
+def exposure(grey: Image, corners: Sequence[Point]) -> Exposure | None:
+    """How the bounding box of ``corners`` is lit: its 5th and 95th percentile grey
+    levels and its share of saturated pixels (``None`` for an empty box)."""
+    region = region_around(corners, grey.shape, margin=0.0, min_margin=0)
+    cut = region.cut(grey)
+    if cut.size == 0:
+        return None
+    hist = cv2.calcHist([np.ascontiguousarray(cut)], [0], None, [256], [0, 256]).ravel()
+    cdf = np.cumsum(hist)
+    total = float(cdf[-1])
+    dark = float(np.searchsorted(cdf, 0.05 * total))
+    light = float(np.searchsorted(cdf, 0.95 * total))
+    saturated = float(hist[SATURATED_LEVEL:].sum()) / total
+    return Exposure(dark=dark, light=light, saturated=saturated)

@@ -40,6 +40,18 @@ VIDEO_SUFFIXES = frozenset(
 )
 
 
+def quiet_libraries() -> None:
+    """Keep OpenCV's and FFmpeg's own log lines off stderr (call before opening a source).
+
+    A corrupt file makes them print half-cryptic lines ("moov atom not found",
+    "can't read header") next to the one clear message the command line promises;
+    the sources report every problem themselves. FFmpeg reads its level when OpenCV
+    first opens a video with it, so this must run before that.
+    """
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+
+
 class SourceError(Exception):
     """The source cannot be used at all; the message says what to do."""
 

@@ -54,13 +54,28 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class Exposure:
+    """How the region of a code seen but not read is lit (grey levels 0-255).
+
+    ``dark`` and ``light`` are the 5th and 95th percentiles of its grey levels
+    (its dark and its light modules, roughly), ``saturated`` the share of its
+    pixels at 250 or more (blown out by glare or overexposure).
+    """
+
+    dark: float
+    light: float
+    saturated: float
+
+
+@dataclass(frozen=True, slots=True)
 class DecodeAttempt:
     """The outcome of decoding one frame.
 
     ``codes`` are the decoded codes (empty if none). When nothing decoded, a decoder
-    that can tell reports ``candidates`` (a code seen but not read) and ``sharpness``
-    (variance of the Laplacian around them, or of the frame), which the pipeline
-    turns into a hint for the traveller ("closer", "hold still").
+    that can tell reports ``candidates`` (a code seen but not read), ``sharpness``
+    (variance of the Laplacian around the first of them) and ``exposure`` (how that
+    region is lit), which the pipeline turns into a hint for the traveller
+    ("closer", "hold still", "more light", ...; :mod:`checkpoint_app.scan.guidance`).
     """
 
     codes: tuple[DecodedCode, ...]
@@ -68,6 +83,7 @@ class DecodeAttempt:
     decoder: str
     candidates: tuple[Candidate, ...] = ()
     sharpness: float | None = None
+    exposure: Exposure | None = None
 
 
 class Decoder(Protocol):

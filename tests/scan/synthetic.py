@@ -113,3 +113,33 @@ def inside(point: tuple[float, float], quad: Quad) -> bool:
 def centre(corners: object) -> tuple[float, float]:
     pts = np.asarray(corners, dtype=np.float64).reshape(-1, 2)
     return float(pts[:, 0].mean()), float(pts[:, 1].mean())
+
+
+def coloured_code_frame(
+    text: str,
+    *,
+    pitch: float,
+    ink: tuple[int, int, int] = (80, 210, 245),
+    paper: tuple[int, int, int] = (232, 236, 238),
+    blur: float = 0.8,
+    seed: int = 0,
+    **placement: object,
+) -> tuple[Image, Quad]:
+    """A BGR 1280x720 frame with ``text`` in coloured modules (by default pale yellow,
+    as a "yellow code" app shows it: about 40 grey levels from its white card) over
+    a half dark, half light background; ``placement`` as :func:`frame_with_code`."""
+    mask, quad = frame_with_code(
+        text, pitch=pitch, dark=0, light=255, background=128, noise=0.0, seed=seed, **placement
+    )  # type: ignore[arg-type]
+    t = mask.astype(np.float32)[..., None] / 255.0
+    ink_f = np.array(ink, np.float32)
+    bgr = ink_f + (np.array(paper, np.float32) - ink_f) * t
+    h, w = mask.shape
+    back = np.zeros((h, w, 3), np.float32)
+    back[:, : w // 2] = (30, 30, 30)
+    back[:, w // 2 :] = (200, 200, 200)
+    outside = mask == 128
+    bgr[outside] = back[outside]
+    bgr = cv2.GaussianBlur(bgr, (0, 0), blur)
+    rng = np.random.default_rng(seed)
+    return np.clip(bgr + rng.normal(0, 3.0, bgr.shape), 0, 255).astype(np.uint8), quad

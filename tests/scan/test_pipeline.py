@@ -7,7 +7,10 @@ import time
 from collections.abc import Iterator
 
 import numpy as np
+from synthetic import HEALTH_TEXT, SHORT_TEXT, frame_with_code
 
+from checkpoint_app.scan.auto_decoder import AutoDecoder
+from checkpoint_app.scan.guidance import Hint
 from checkpoint_app.scan.pipeline import (
     Debouncer,
     FramePipeline,
@@ -201,6 +204,43 @@ def test_hints_are_reported_when_they_change() -> None:
         advise=advise,
     )
     assert hints == ["closer", None, "closer"]
+
+
+class ImageSource(FrameSource):
+    """A live source showing the given images, one every ``interval`` seconds."""
+
+    live = True
+
+    def __init__(self, images: list[Image], interval: float) -> None:
+        super().__init__("images")
+        self.images = images
+        self.interval = interval
+
+    def __iter__(self) -> Iterator[Frame]:
+        for index, image in enumerate(self.images):
+            if self.stopped:
+                return
+            time.sleep(self.interval)
+            yield Frame(image, index, str(index), time.monotonic())
+
+
+def test_guidance_is_on_by_default() -> None:
+    # a health code far away (under 1 px per module), then a code held close enough
+    far, _ = frame_with_code(HEALTH_TEXT, pitch=0.6, size=(640, 360))
+    near, _ = frame_with_code(SHORT_TEXT, pitch=4.0, size=(640, 360))
+    hints: list[object] = []
+    results: list[ScanResult] = []
+    pipeline = FramePipeline(
+        ImageSource([far] * 4 + [near] * 2, interval=0.12),
+        AutoDecoder(budget_ms=60.0),
+        results.append,
+        on_hint=hints.append,
+    )
+    pipeline.start()
+    assert pipeline.join(timeout=20)
+    assert hints == [Hint.CLOSER, Hint.NONE]
+    assert pipeline.hint is Hint.NONE
+    assert [r.code.text for r in results] == [SHORT_TEXT]
 
 
 def test_preview_is_throttled() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from synthetic import HEALTH_TEXT, frame_with_code, inside, motion_blur
+from synthetic import HEALTH_TEXT, coloured_code_frame, frame_with_code, inside, motion_blur
 
 from checkpoint_app.scan.auto_candidates import coherence, textured_patches
 from checkpoint_app.scan.auto_deblur import Deblurrer
@@ -113,6 +113,21 @@ def test_texture_finds_a_small_code_and_not_stripes() -> None:
     patches = textured_patches(frame)
     assert any(inside(((p.x0 + p.x1) / 2, (p.y0 + p.y1) / 2), quad) for p in patches)
     assert not any(p.x0 >= 780 and p.x1 <= 1120 for p in patches)
+
+
+def test_texture_finds_a_pale_yellow_code_by_its_colour() -> None:
+    # yellow modules on a white card: about 40 grey levels apart, too little for the
+    # grey texture alone, but the darkest colour channel (blue) sees the code
+    frame, quad = coloured_code_frame(HEALTH_TEXT, pitch=3.1, centre=(400, 360))
+    grey = to_grey(frame)
+    assert grey is not None
+    assert textured_patches(grey) == []
+    patches = textured_patches(grey, None, frame)
+    assert [p.colour for p in patches] == [True]
+    assert inside(((patches[0].x0 + patches[0].x1) / 2, (patches[0].y0 + patches[0].y1) / 2), quad)
+    # a grey code of the same contrast has no colour to rescue it
+    dull = np.repeat(grey[:, :, None], 3, axis=2)
+    assert textured_patches(grey, None, dull) == []
 
 
 def test_texture_of_a_blank_frame_is_nothing() -> None:
