@@ -342,6 +342,10 @@ def _migrate(db: sqlite_utils.Database) -> None:
         )
     for target in range(version, len(MIGRATIONS)):
         with transaction(db):  # one transaction per migration, including the version bump
+            # Read again under the write lock: another process starting at the same time
+            # (two gates' commands, a GUI and a CLI) may have migrated meanwhile.
+            if schema_version(db) > target:
+                continue
             MIGRATIONS[target](db)
             db.execute(f"PRAGMA user_version = {target + 1}")
 

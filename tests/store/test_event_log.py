@@ -175,3 +175,32 @@ def test_backup_is_a_consistent_verifiable_copy(tmp_path: Path) -> None:
     assert report.ok and report.events == 7
     with pytest.raises(StoreError, match="already exists"):
         backup_store(store_path(tmp_path / "live"), out)
+
+
+def test_two_processes_migrating_a_new_store_at_once(tmp_path: Path) -> None:
+    """Both open a fresh store at the same moment: one migrates, the other waits for
+    the write lock and then finds the work done (the crash soak found this)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from checkpoint_app.store.database import open_database\n"
+        "t = float(sys.argv[2])\n"
+        "time.sleep(max(0.0, t - time.time()))\n"
+        "open_database(Path(sys.argv[1])).conn.close()\n"
+    )
+    import time as _time
+
+    for round_ in range(5):
+        path = tmp_path / f"store-{round_}" / "checkpoint.sqlite3"
+        start = _time.time() + 1.0
+        procs = [
+            subprocess.Popen([sys.executable, "-c", script, str(path), str(start)],
+                             stderr=subprocess.PIPE)
+            for _ in range(3)
+        ]  # fmt: skip
+        for proc in procs:
+            _out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err.decode()
