@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -350,6 +351,38 @@ def _migrate(db: sqlite_utils.Database) -> None:
             db.execute(f"PRAGMA user_version = {target + 1}")
 
 
+#: How long opening a store keeps retrying while another process holds it.
+OPEN_RETRY_S = 15.0
+
+
+def _prepare(db: sqlite_utils.Database) -> None:
+    if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+    _migrate(db)
+
+
+def _retry_busy(step: Callable[[], None], limit_s: float = OPEN_RETRY_S) -> None:
+    """Run ``step``, again while SQLite says the database is locked or busy.
+
+    Some steps of opening a store do not wait through the busy timeout: switching to
+    WAL, and recovering the WAL of a process that was killed, answer "database is
+    locked" at once while another process holds a lock (the crash soak hit this once
+    in a thousand kills). Each step is idempotent, so trying again is safe."""
+    deadline = time.monotonic() + limit_s
+    delay = 0.01
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(0.2, delay * 2)
+
+
 def open_database(path: Path, *, readonly: bool = False) -> sqlite_utils.Database:
     """Open (creating if needed) and migrate the store at ``path``."""
     try:
@@ -361,13 +394,10 @@ def open_database(path: Path, *, readonly: bool = False) -> sqlite_utils.Databas
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), isolation_level=None, timeout=10)
         conn.execute("PRAGMA busy_timeout = 10000")
-        if not readonly:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         db = sqlite_utils.Database(conn)
         if not readonly:
-            _migrate(db)
+            _retry_busy(lambda: _prepare(db))
         return db
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open the store ({exc})") from None
