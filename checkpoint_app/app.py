@@ -58,15 +58,18 @@ def run_gui(args: argparse.Namespace) -> int:
 
     from checkpoint_app.cli.common import resolve_data_dir
     from checkpoint_app.scan.decoders import make_decoder
+    from checkpoint_app.services.bus import BusService
     from checkpoint_app.services.gate import GateService
     from checkpoint_app.services.station import ConfigError, open_station
     from checkpoint_app.sync.engine import sync_status
     from checkpoint_app.sync.worker import SyncWorker
     from checkpoint_app.ui import theme
+    from checkpoint_app.ui.bus_screen import BusScreen
     from checkpoint_app.ui.gate_screen import GateScreen
     from checkpoint_app.ui.i18n import Language, Languages, set_current
     from checkpoint_app.ui.main_window import MainWindow
     from checkpoint_app.ui.scan_bridge import ScanBridge
+    from checkpoint_app.ui.secondary_screen import SecondaryScreen
     from checkpoint_app.ui.sounds import Sounds
 
     if args.portable:
@@ -113,14 +116,26 @@ def run_gui(args: argparse.Namespace) -> int:
     screen = GateScreen(gate, play=lambda what: None if window.muted else sounds.play(what))
     window.add_screen(screen, window.tr("Gate"))
     app.installEventFilter(screen.wedge)
+    bus = BusService(station, operator="")
+    bus_screen = BusScreen(bus)  # codes go to it while its tab is shown
+    window.add_screen(bus_screen, bus_screen.tab_title())
+    app.installEventFilter(bus_screen.wedge)
+    secondary = SecondaryScreen(gate)
+    window.add_screen(secondary, secondary.tab_title())
 
     def on_operator(name: str) -> None:
-        gate.operator = name
+        gate.operator = bus.operator = name
 
     window.operator_changed.connect(on_operator)
 
     bridge = ScanBridge()
-    bridge.scanned.connect(screen.on_scanned)
+    bridge.scanned.connect(
+        lambda result: (
+            bus_screen.submit_code(result.code.text)
+            if window.tabs.currentWidget() is bus_screen
+            else screen.on_scanned(result)
+        )
+    )
     bridge.preview.connect(screen.on_preview)
     bridge.hint.connect(screen.on_hint)
     bridge.problem.connect(lambda text: window.set_camera_state(text))
@@ -146,9 +161,11 @@ def run_gui(args: argparse.Namespace) -> int:
         phone = DemoPhone()
         phone.send.clicked.connect(
             lambda: (
-                screen.submit_code(phone.current().text, source="wedge")
-                if phone and phone.current()
-                else None
+                None
+                if not (phone and phone.current())
+                else bus_screen.submit_code(phone.current().text)
+                if window.tabs.currentWidget() is bus_screen
+                else screen.submit_code(phone.current().text, source="wedge")
             )
         )
         phone.show()

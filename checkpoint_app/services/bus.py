@@ -526,6 +526,24 @@ class BusService:
             )
             return self._outcome(rec, to_roster, booking_id)
 
+    def reveal_phone(self, roster_id: str, booking_id: str, *, at: float | None = None) -> str:
+        """One passenger's full phone number, for the marshal to call them.
+
+        Each reveal is recorded (``phone_revealed``: the roster and booking ids, no
+        personal data), so who looked at whose number can be reviewed. Returns "" and
+        records nothing when the roster holds no number for them."""
+        when = self.station.now() if at is None else at
+        with self.station.use_case() as rec:
+            phone = self.entry(roster_id, booking_id, unmasked=True).phone
+            if phone:
+                rec.record(
+                    "phone_revealed",
+                    {"roster_id": roster_id, "booking_id": booking_id},
+                    operator=self.operator,
+                    at=when,
+                )
+            return phone
+
     def depart(self, roster_id: str, *, reason: str = "", at: float | None = None) -> RosterSummary:
         """The bus leaves: all present, or with a reason for leaving the missing behind."""
         when = self.station.now() if at is None else at

@@ -13,6 +13,7 @@ short transaction per step); decoding happens on the pipeline's threads.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from typing import Any
@@ -42,6 +43,9 @@ from checkpoint_app.ui.i18n import pair
 from checkpoint_app.ui.texts import ACTIONS, HINTS, REASONS, STATUS_COLOURS, action_key
 
 VERDICT_SECONDS = 8
+VERDICT_MIN_HEIGHT = 230
+# Reasons whose words already name the code's colour (no "green" after "green code").
+SAYS_COLOUR = frozenset({"GREEN_NO_FEVER", "YELLOW_CODE", "RED_CODE"})
 #: A keyboard-wedge scanner types a whole code in well under this per key.
 WEDGE_MAX_KEY_GAP_S = 0.035
 WEDGE_MIN_CHARS = 8
@@ -53,9 +57,10 @@ class VerdictPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("verdict")
-        self.setMinimumHeight(280)
+        self.setMinimumHeight(VERDICT_MIN_HEIGHT)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setContentsMargins(20, 10, 20, 10)
+        layout.setSpacing(4)
         self.heading = QLabel()
         self.subheading = QLabel()
         self.reason = QLabel()
@@ -63,10 +68,10 @@ class VerdictPanel(QFrame):
         self.notice = QLabel()
         for label, size, bold in (
             (self.heading, 44, True),
-            (self.subheading, 20, False),
-            (self.reason, 18, False),
-            (self.holder, 18, False),
-            (self.notice, 16, True),
+            (self.subheading, 18, False),
+            (self.reason, 16, False),
+            (self.holder, 18, True),
+            (self.notice, 15, True),
         ):
             font = theme.base_font(size)
             font.setBold(bold)
@@ -75,9 +80,14 @@ class VerdictPanel(QFrame):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(label)
         self.action: str | None = None
+        self.colour = ""
+        #: What is shown (an outcome, or a message's words and colour), to paint it again
+        #: in the other order after a language switch.
+        self._shown: GateOutcome | tuple[str, str, str] | None = None
         self.clear()
 
     def _paint(self, colour: str, text_colour: str = "white") -> None:
+        self.colour = colour  # the background shown (tests, screenshots)
         self.setStyleSheet(
             f"QFrame#verdict {{ background: {colour}; border-radius: 14px; }}"
             f"QFrame#verdict QLabel {{ color: {text_colour}; }}"
@@ -87,13 +97,26 @@ class VerdictPanel(QFrame):
         """Chinese verdicts are a few characters at 48 pt; longer English ones get smaller
         so they stay on one or two lines."""
         font = self.heading.font()
-        font.setPointSize(48 if len(big) <= 8 else 34 if len(big) <= 16 else 26)
+        font.setPointSize(44 if len(big) <= 8 else 32 if len(big) <= 16 else 26)
         self.heading.setFont(font)
         self.heading.setText(big)
         self.subheading.setText(small)
 
+    def retranslate(self) -> None:
+        """Paint what is shown again, the chosen language first."""
+        shown = self._shown
+        if isinstance(shown, tuple):
+            action = self.action
+            self.show_message(*shown)
+            self.action = action
+        elif shown is not None:
+            self.show_outcome(shown)
+        else:
+            self.clear()
+
     def clear(self) -> None:
         self.action = None
+        self._shown = None
         self._set_heading(*pair("请扫码", "Scan the health code"))
         for label in (self.reason, self.holder, self.notice):
             label.clear()
@@ -107,17 +130,24 @@ class VerdictPanel(QFrame):
         key = action_key(action, reason)
         big, small = pair(*ACTIONS[key])
         self.action = key
+        self._shown = outcome
         self._set_heading(big, small)
         why = REASONS.get(reason)
         colour = STATUS_COLOURS.get(str((outcome.verification.claims or {}).get("sts")))  # type: ignore[union-attr]
-        parts = []
-        if why:
-            parts.append(" / ".join(pair(*why)))
-        if colour and reason not in ("YELLOW_CODE", "RED_CODE"):
-            parts.append(" ".join(pair(*colour)))
+        # why, in the chosen language (with the code's colour and the reading), and on a
+        # second line in the other one
+        first: list[str] = []
+        second: list[str] = []
+        for words in (why, colour if reason not in SAYS_COLOUR else None):
+            if words:
+                chosen, other = pair(*words)
+                first.append(chosen)
+                second.append(other)
         if outcome.reading is not None:
-            parts.append(f"{outcome.reading.celsius:.1f} °C")
-        self.reason.setText(" · ".join(parts))
+            first.append(f"{outcome.reading.celsius:.1f} °C")
+        self.reason.setText(
+            "\n".join(line for line in (" · ".join(first), " · ".join(second)) if line)
+        )
         holder = outcome.display
         self.holder.setText(
             "  ".join(v for v in (holder.get("name"), holder.get("id_number")) if v)
@@ -143,6 +173,7 @@ class VerdictPanel(QFrame):
             self._paint(theme.ACTION_COLOURS.get(action, theme.GREY))
 
     def show_message(self, zh: str, en: str, colour: str = theme.GREY) -> None:
+        self._shown = (zh, en, colour)
         self._set_heading(*pair(zh, en))
         for label in (self.reason, self.holder, self.notice):
             label.clear()
@@ -157,14 +188,27 @@ class Keypad(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         grid = QGridLayout(self)
-        grid.setSpacing(8)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(6)
         keys = ["7", "8", "9", "4", "5", "6", "1", "2", "3", ".", "0", "⌫"]
         for i, key in enumerate(keys):
             button = QPushButton(key)
+            button.setObjectName("keypad")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumSize(84, 64)
+            button.setMinimumSize(84, 46)
             button.clicked.connect(lambda _=False, k=key: self.pressed.emit(k))
             grid.addWidget(button, i // 3, i % 3)
+
+
+class ProblemLabel(QLabel):
+    """A red line under the keypad, there only while it has something to say."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.setText("")
 
 
 class Preview(QLabel):
@@ -175,7 +219,9 @@ class Preview(QLabel):
         self.setMinimumSize(480, 300)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet("background: #20262b; color: #cfd8dc; border-radius: 10px;")
+        self.setStyleSheet(
+            "background: #20262b; color: #cfd8dc; border-radius: 10px; font-size: 18pt;"
+        )
         self._outline: list[tuple[float, float]] | None = None
         self._outline_until = 0.0
 
@@ -220,6 +266,11 @@ class WedgeFilter(QObject):
         if event.type() != QEvent.Type.KeyPress or not self.active():
             return False
         assert isinstance(event, QKeyEvent)
+        # An application filter sees one key press several times: first at the window
+        # (a QWindow), then at the focus widget, then at each parent it propagates to
+        # (no longer spontaneous). Count it once, at the widget it was meant for.
+        if not isinstance(watched, QWidget) or not event.spontaneous():
+            return False
         now = time.monotonic()
         fast = now - self._last <= WEDGE_MAX_KEY_GAP_S
         self._last = now
@@ -262,6 +313,7 @@ class GateScreen(QWidget):
         self.play = play or (lambda outcome: None)
         self.pending: GateOutcome | None = None
         self.pending_text: str | None = None
+        self._hint: str | None = None
 
         self.preview = Preview()
         self.hint_label = QLabel()
@@ -270,6 +322,8 @@ class GateScreen(QWidget):
         self.hint_label.setFont(hint_font)
         self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.camera_label = QLabel()
+        self.camera_label.setFont(theme.base_font(14))
+        self.camera_label.setWordWrap(True)
         self.camera_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self.verdict = VerdictPanel()
@@ -278,6 +332,7 @@ class GateScreen(QWidget):
         self.temperature.setMaxLength(8)
         self.temperature.returnPressed.connect(self.enter_temperature)
         self.temperature_label = QLabel()
+        self.temperature_label.setFont(theme.base_font(16))
         self.keypad = Keypad()
         self.keypad.pressed.connect(self._keypad)
         self.ok_button = QPushButton()
@@ -287,9 +342,10 @@ class GateScreen(QWidget):
         self.provisional_button.clicked.connect(self.admit_provisionally)
         self.lookup_button = QPushButton()
         self.lookup_button.clicked.connect(self.manual_entry)
-        self.problem_label = QLabel()
+        self.problem_label = ProblemLabel()
         self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet(f"color: {theme.RED}; font-size: 13pt;")
+        self.problem_label.setStyleSheet(f"color: {theme.RED}; font-size: 15pt;")
+        self.problem_label.hide()
 
         left = QVBoxLayout()
         left.addWidget(self.preview, 1)
@@ -309,6 +365,7 @@ class GateScreen(QWidget):
         right.addLayout(buttons)
         right.addWidget(self.problem_label)
         layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(left, 3)
         layout.addLayout(right, 2)
 
@@ -328,6 +385,9 @@ class GateScreen(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    def tab_title(self) -> str:
+        return self.tr("Gate")
+
     def retranslate(self) -> None:
         self.temperature_label.setText(self.tr("Temperature °C"))
         self.temperature.setPlaceholderText(self.tr("e.g. 366 or 36.6"))
@@ -336,17 +396,16 @@ class GateScreen(QWidget):
         self.lookup_button.setText(self.tr("No phone: type code or ID"))
         if self.preview.pixmap() is None or self.preview.pixmap().isNull():
             self.preview.setText(self.tr("No camera picture yet"))
-        if self.pending is not None:
-            self.verdict.show_outcome(self.pending)
-        elif self.verdict.action is None:
-            self.verdict.clear()
+        self.verdict.retranslate()
+        self.on_hint(self._hint)
 
     # -- camera -----------------------------------------------------------------------
     def on_preview(self, image: QImage, scale: float) -> None:
         self.preview.show_frame(image, scale)
 
     def on_hint(self, hint: Any) -> None:
-        text = HINTS.get(str(hint)) if hint is not None else None
+        self._hint = str(hint) if hint is not None else None
+        text = HINTS.get(self._hint) if self._hint is not None else None
         self.hint_label.setText(" / ".join(pair(*text)) if text else "")
 
     def on_camera_state(self, text: str) -> None:
@@ -390,6 +449,9 @@ class GateScreen(QWidget):
         except StoreError as exc:
             self._store_problem(exc)
             return None
+        if not outcome.display and self.pending.display:
+            # the reading's outcome carries no personal fields: keep showing whose it is
+            outcome = dataclasses.replace(outcome, display=self.pending.display)
         self.temperature.clear()
         self.pending = outcome
         self._show(outcome)
@@ -416,7 +478,8 @@ class GateScreen(QWidget):
             self.problem_label.setText(exc.message)
             return None
         self.pending = None
-        self.verdict.show_message("人工核验通行", "Admitted on a visual check", theme.GREEN)
+        self.verdict.show_message(*ACTIONS["provisional"], theme.GREEN)
+        self.verdict.action = "provisional"
         self.play("admit")
         self.problem_label.clear()
         self.clear_timer.start()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,22 +25,37 @@ from PySide6.QtWidgets import (
 
 from checkpoint_app.services.station import Station
 from checkpoint_app.ui import theme
-from checkpoint_app.ui.i18n import Language, Languages, set_current
+from checkpoint_app.ui.i18n import Language, Languages, current, set_current
 
 AMBER_AFTER_S = 24 * 3600
 RED_AFTER_S = 72 * 3600
 
+#: Texts the composition root (``app.py``) asks the window for with ``window.tr(…)``.
+#: At run time their translation context is ``MainWindow``, but lupdate files them
+#: under ``window`` (the variable's name); marked here, they are in ``MainWindow`` too.
+APP_TEXTS = (
+    QT_TRANSLATE_NOOP("MainWindow", "Gate"),
+    QT_TRANSLATE_NOOP(
+        "MainWindow", "No camera: use a USB scanner, type the code, or start with --source VIDEO"
+    ),
+)
 
-def age_text(seconds: int | None, tr: Any) -> tuple[str, str]:
-    """(text, colour) for the age of a list."""
+#: The language button names the language it switches to, in that language.
+LANGUAGE_BUTTON = {Language.ZH: "English", Language.EN: "中文"}
+
+
+def age_text(seconds: int | None) -> tuple[str, str]:
+    """(text, colour) for the age of a list (translated in the ``MainWindow`` context)."""
     if seconds is None:
-        return tr("never"), theme.RED
+        return QCoreApplication.translate("MainWindow", "never"), theme.RED
     if seconds < 3600:
-        text = tr("%1 min").replace("%1", str(max(1, seconds // 60)))
+        text = QCoreApplication.translate("MainWindow", "%1 min")
+        text = text.replace("%1", str(max(1, seconds // 60)))
     elif seconds < 2 * 86400:
-        text = tr("%1 h").replace("%1", str(seconds // 3600))
+        text = QCoreApplication.translate("MainWindow", "%1 h").replace("%1", str(seconds // 3600))
     else:
-        text = tr("%1 days").replace("%1", str(seconds // 86400))
+        text = QCoreApplication.translate("MainWindow", "%1 days")
+        text = text.replace("%1", str(seconds // 86400))
     colour = (
         theme.RED
         if seconds > RED_AFTER_S
@@ -87,16 +102,22 @@ class MainWindow(QMainWindow):
         title_font.setBold(True)
         self.title.setFont(title_font)
         self.operator_edit = QLineEdit()
+        self.operator_edit.setObjectName("operator")
         self.operator_edit.setMaximumWidth(260)
         self.operator_edit.returnPressed.connect(self.sign_in)
         self.sign_in_button = QPushButton()
         self.sign_in_button.clicked.connect(self.sign_in)
         self.operator_label = QLabel()
+        operator_font = theme.base_font(15)
+        operator_font.setBold(True)
+        self.operator_label.setFont(operator_font)
         self.language_button = QPushButton()
         self.language_button.clicked.connect(self.toggle_language)
         self.mute_button = QPushButton()
         self.mute_button.setCheckable(True)
         self.mute_button.toggled.connect(self._mute)
+        for button in (self.sign_in_button, self.mute_button, self.language_button):
+            button.setObjectName("header")
         top.addWidget(self.title, 1)
         top.addWidget(self.operator_label)
         top.addWidget(self.operator_edit)
@@ -137,7 +158,10 @@ class MainWindow(QMainWindow):
 
     # -- screens ----------------------------------------------------------------------
     def add_screen(self, widget: QWidget, title: str) -> None:
-        self.tabs.addTab(widget, title)
+        """A tab; a screen with ``tab_title()`` names itself (and is renamed on a language
+        switch), ``title`` is for screens without one."""
+        name = getattr(widget, "tab_title", None)
+        self.tabs.addTab(widget, name() if callable(name) else title)
 
     # -- sign-in, language, sound -------------------------------------------------------
     def sign_in(self) -> None:
@@ -192,7 +216,8 @@ class MainWindow(QMainWindow):
             if self.operator
             else self.tr("Please sign in")
         )
-        self.language_button.setText(self.tr("English"))
+        language = self.languages.current if self.languages is not None else current()
+        self.language_button.setText(LANGUAGE_BUTTON[language])
         self.mute_button.setText(self.tr("Sound off") if self.muted else self.tr("Sound on"))
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)
@@ -228,8 +253,8 @@ class MainWindow(QMainWindow):
             (self.trust_label, "phi1_trust_list", self.tr("Trust list")),
             (self.roster_label, "rosters", self.tr("Rosters")),
         ):
-            text, colour = age_text(ages.get(key), self.tr)
-            label.setText(f"{name}: {text}")
+            text, colour = age_text(ages.get(key))
+            label.setText(self.tr("%1: %2").replace("%1", name).replace("%2", text))
             label.setStyleSheet(f"color: {colour};")
         if offset is not None and abs(offset) > 120_000:
             self.clock_label.setText(

@@ -68,7 +68,10 @@ QPushButton#primary {{ background: {BLUE}; color: white; border: none; }}
 QPushButton#danger {{ background: {RED}; color: white; border: none; }}
 QLineEdit {{ font-size: 22pt; padding: 6px 10px; border: 2px solid #9aa7b3; border-radius: 6px; }}
 QLineEdit:focus {{ border-color: {BLUE}; }}
-QTabBar::tab {{ font-size: 16pt; padding: 10px 22px; }}
+QPushButton#keypad {{ font-size: 20pt; padding: 2px; }}
+QPushButton#header {{ font-size: 15pt; padding: 6px 14px; }}
+QLineEdit#operator {{ font-size: 16pt; padding: 4px 8px; }}
+QTabBar::tab {{ font-size: 16pt; padding: 8px 22px; }}
 QTabBar::tab:selected {{ background: white; font-weight: bold; }}
 QStatusBar QLabel {{ font-size: 12pt; padding: 0 8px; }}
 QTableView {{ font-size: 14pt; }}
