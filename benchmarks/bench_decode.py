@@ -65,6 +65,7 @@ for _p in (str(ROOT), str(ROOT / "benchmarks")):
 import frame_synth  # noqa: E402
 import real_images  # noqa: E402
 from frame_synth import NO_CODE, RESOLUTIONS, FrameTruth  # noqa: E402
+from pinning import pin_to_one_cpu  # noqa: E402
 
 from checkpoint_app.scan.types import (  # noqa: E402
     Candidate,
@@ -253,41 +254,14 @@ def select_decoders(spec: str | None) -> tuple[list[tuple[str, Decoder]], list[s
 # --- measuring ---------------------------------------------------------------------
 
 
-def _busy_ticks() -> dict[int, int]:
-    """Non-idle jiffies per CPU so far (``/proc/stat``; empty where there is none)."""
-    busy: dict[int, int] = {}
-    try:
-        with open("/proc/stat") as stat:
-            for line in stat:
-                name, *fields = line.split()
-                if name.startswith("cpu") and name[3:].isdigit():
-                    ticks = [int(f) for f in fields]
-                    busy[int(name[3:])] = sum(ticks) - ticks[3] - ticks[4]  # minus idle, iowait
-    except (OSError, ValueError, IndexError):
-        return {}
-    return busy
-
-
 def pin_one_core(cpu: int | None = None, pin: bool = True) -> str:
-    """One core: OpenCV single threaded and the process pinned to ``cpu``, by default
-    the allowed CPU least busy over the last half second (always taking CPU 0 would
-    put the benchmark on the core another job is using while the other one idles).
+    """One core: OpenCV single threaded and the process pinned (:mod:`pinning`).
     ``pin=False`` leaves the placement to the scheduler."""
     cv2.setNumThreads(1)
-    if not pin or not hasattr(os, "sched_setaffinity"):
+    where = pin_to_one_cpu(cpu) if pin else None
+    if where is None:
         return "not pinned, cv2.setNumThreads(1)"
-    allowed = sorted(os.sched_getaffinity(0))
-    if cpu is None:
-        before = _busy_ticks()
-        time.sleep(0.5)
-        after = _busy_ticks()
-        load = {c: after.get(c, 0) - before.get(c, 0) for c in allowed}
-        cpu = min(allowed, key=lambda c: (load[c], c))
-        how = f"the least busy of {len(allowed)}, {load[cpu]} busy ticks in 0.5 s"
-    else:
-        how = "chosen"
-    os.sched_setaffinity(0, {cpu})
-    return f"pinned to CPU {cpu} ({how}), cv2.setNumThreads(1)"
+    return f"pinned to {where}, cv2.setNumThreads(1)"
 
 
 def timed_decode(decoder: Decoder, image: Image) -> tuple[DecodeAttempt | None, float, str | None]:

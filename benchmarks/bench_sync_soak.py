@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "sync")]
 sys.path.insert(0, str(ROOT / "tests" / "services"))
 
-from central_process import CentralProcess  # noqa: E402
+from central_process import CentralProcess, server_event_ids  # noqa: E402
 from fault_proxy import FaultProxy  # noqa: E402
 from station_factory import Bench, make_bench  # noqa: E402
 
@@ -152,17 +152,7 @@ def check(central: CentralProcess, benches: list[Bench]) -> list[str]:
     problems: list[str] = []
     first = make_bench(benches[0].data_dir)
     transport = _client(first)
-    held: list[str] = []
-    after = None
-    while True:
-        params: dict[str, object] = {"limit": 1000}
-        if after:
-            params["after"] = after
-        body = transport.call("GET", "/v1/events", params=params).body
-        held += [e["event_id"] for e in body["events"]]
-        after = body.get("next")
-        if not body.get("more"):
-            break
+    held = server_event_ids(transport)
     first.station.close()
     if len(held) != len(set(held)):
         problems.append(f"the server holds {len(held) - len(set(held))} events twice")

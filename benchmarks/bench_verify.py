@@ -41,6 +41,9 @@ from cryptography.x509.oid import NameOID
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # pinning.py beside it
+
+from pinning import pin_to_one_cpu  # noqa: E402
 
 from checkpoint_app.dcc_schemas import default_schema_dir, load_dcc_schemas  # noqa: E402
 from checkpoint_app.demo_issuer import SAMPLE_VACCINATION as VACCINATION  # noqa: E402
@@ -62,36 +65,10 @@ TARGET_RATIO = 3.0
 BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 
 
-def _busy_ticks() -> dict[int, int]:
-    """Non-idle jiffies per CPU so far (``/proc/stat``; empty where there is none)."""
-    busy = {}
-    try:
-        with open("/proc/stat") as stat:
-            for line in stat:
-                name, *fields = line.split()
-                if name.startswith("cpu") and name[3:].isdigit():
-                    ticks = [int(f) for f in fields]
-                    busy[int(name[3:])] = sum(ticks) - ticks[3] - ticks[4]  # minus idle, iowait
-    except (OSError, ValueError, IndexError):
-        return {}
-    return busy
-
-
 def pin_one_core(cpu: int | None = None) -> str:
-    """Pin the process to ``cpu``, by default to the allowed CPU least busy over the
-    last quarter second: always taking the first one would put two benchmarks run at
-    once (or a benchmark and a test run) on one core while another idles."""
-    if not hasattr(os, "sched_setaffinity"):
-        return "not pinned (no sched_setaffinity)"
-    allowed = sorted(os.sched_getaffinity(0))
-    if cpu is None:
-        before = _busy_ticks()
-        time.sleep(0.25)
-        after = _busy_ticks()
-        load = {c: after.get(c, 0) - before.get(c, 0) for c in allowed}
-        cpu = min(allowed, key=lambda c: (load[c], c))
-    os.sched_setaffinity(0, {cpu})
-    return f"pinned to CPU {cpu} of {len(allowed)}"
+    """Pin the process to one core (:mod:`pinning`)."""
+    where = pin_to_one_cpu(cpu, sample_s=0.25)
+    return "not pinned (no sched_setaffinity)" if where is None else f"pinned to {where}"
 
 
 def best_pair(

@@ -96,11 +96,20 @@ def run_gui(args: argparse.Namespace) -> int:
     demo = start_demo_central(station) if args.demo else None
 
     class Relay(QObject):
-        status = Signal(object)
+        status = Signal(object, object)  # SyncStatus, SyncResult | None
 
     relay = Relay()
     latest: dict[str, Any] = {}
-    relay.status.connect(lambda s: latest.__setitem__("status", s))
+
+    def on_sync(status: Any, result: Any) -> None:
+        """On the GUI thread: keep the status; when the worker (its own connection and
+        Station) stored newer lists or rosters, the gate's station reloads them, so a
+        new trust list, revocations or rules take effect without a restart."""
+        latest["status"] = status
+        if result is not None and ("updated" in result.lists.values() or result.rosters):
+            station.reload_cache()
+
+    relay.status.connect(on_sync)
 
     gate = GateService(station, operator="")
     sounds = Sounds()
@@ -151,7 +160,7 @@ def run_gui(args: argparse.Namespace) -> int:
         )
 
     worker = SyncWorker(
-        station.data_dir, on_status=lambda status, result: relay.status.emit(status)
+        station.data_dir, on_status=lambda status, result: relay.status.emit(status, result)
     )
     worker.start()
     phone = None

@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Any
 from checkpoint_app.domain.rules import DEFAULT_RULES, CheckpointRules, RulesError, parse_rules
 from checkpoint_app.domain.verifier import Verifier
 from checkpoint_app.store import projections
-from checkpoint_app.store.database import StoreError, open_database, store_errors, transaction
+from checkpoint_app.store.database import (
+    StoreError,
+    get_meta,
+    open_database,
+    put_meta,
+    store_errors,
+    transaction,
+)
 from checkpoint_app.store.event_log import Event, EventLog
 from checkpoint_app.store.offline_cache import (
     DCC_SIGNERS,
@@ -115,16 +122,11 @@ class Station:
 
     # -- settings --------------------------------------------------------------------
     def setting(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return None if row is None else str(row[0])
+        return get_meta(self.db, key)
 
     def set_setting(self, key: str, value: str) -> None:
         with transaction(self.db):
-            self.db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
+            put_meta(self.db, key, value)
 
     @property
     def device_id(self) -> str:

@@ -46,6 +46,21 @@ class StoreError(Exception):
     """The store cannot be opened or written; the message says what to do."""
 
 
+def get_meta(db: sqlite_utils.Database, key: str) -> str | None:
+    """One value of the ``meta`` table (settings, bookkeeping), or None."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def put_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
+    """Set one ``meta`` value; the caller owns the transaction."""
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
 def describe_write_error(exc: sqlite3.Error) -> str:
     """What a failed write means for the user, and what to do."""
     text = str(exc).lower()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from checkpoint_app.store.database import transaction
+from checkpoint_app.store.database import get_meta, put_meta, transaction
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -58,18 +58,6 @@ def _hash(pin: str, salt: bytes) -> bytes:
     return hashlib.scrypt(pin.encode("utf-8"), salt=salt, **_SCRYPT)  # type: ignore[arg-type]
 
 
-def _get(db: sqlite_utils.Database, key: str) -> str | None:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return None if row is None else str(row[0])
-
-
-def _put(db: sqlite_utils.Database, key: str, value: str) -> None:
-    db.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [key, value],
-    )
-
-
 class SupervisorPin:
     def __init__(self, db: sqlite_utils.Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
@@ -80,7 +68,7 @@ class SupervisorPin:
 
     @property
     def is_set(self) -> bool:
-        return _get(self.db, _HASH_KEY) is not None
+        return get_meta(self.db, _HASH_KEY) is not None
 
     def set_pin(self, pin: str, *, current: str | None = None) -> None:
         """Set the PIN the first time; changing it needs the current one."""
@@ -92,19 +80,19 @@ class SupervisorPin:
         salt = os.urandom(16)
         stored = f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${_hash(pin, salt).hex()}"
         with transaction(self.db):
-            _put(self.db, _HASH_KEY, stored)
-            _put(self.db, _FAILURES_KEY, "0")
-            _put(self.db, _LOCKED_KEY, "0")
+            put_meta(self.db, _HASH_KEY, stored)
+            put_meta(self.db, _FAILURES_KEY, "0")
+            put_meta(self.db, _LOCKED_KEY, "0")
 
     def check(self, pin: str) -> PinCheck:
         """Check a PIN; wrong tries count, and past the free ones each locks for longer."""
         with transaction(self.db):
-            stored = _get(self.db, _HASH_KEY)
+            stored = get_meta(self.db, _HASH_KEY)
             if stored is None:
                 return PinCheck(PinOutcome.NOT_SET)
             now = self._now()
-            locked_until = float(_get(self.db, _LOCKED_KEY) or 0)
-            failures = int(_get(self.db, _FAILURES_KEY) or 0)
+            locked_until = float(get_meta(self.db, _LOCKED_KEY) or 0)
+            failures = int(get_meta(self.db, _FAILURES_KEY) or 0)
             if now < locked_until:
                 return PinCheck(PinOutcome.LOCKED, locked_until - now, 0)
             _scheme, n, r, p, salt, digest = stored.split("$")
@@ -117,13 +105,13 @@ class SupervisorPin:
                 dklen=len(digest) // 2,
             )
             if hmac.compare_digest(candidate.hex(), digest):
-                _put(self.db, _FAILURES_KEY, "0")
-                _put(self.db, _LOCKED_KEY, "0")
+                put_meta(self.db, _FAILURES_KEY, "0")
+                put_meta(self.db, _LOCKED_KEY, "0")
                 return PinCheck(PinOutcome.OK)
             failures += 1
-            _put(self.db, _FAILURES_KEY, str(failures))
+            put_meta(self.db, _FAILURES_KEY, str(failures))
             if failures < FREE_TRIES:
                 return PinCheck(PinOutcome.WRONG, 0.0, FREE_TRIES - failures)
             wait = min(MAX_LOCK_SECONDS, FIRST_LOCK_SECONDS * 2 ** (failures - FREE_TRIES))
-            _put(self.db, _LOCKED_KEY, str(now + wait))
+            put_meta(self.db, _LOCKED_KEY, str(now + wait))
             return PinCheck(PinOutcome.WRONG, float(wait), 0)

@@ -50,7 +50,7 @@ from checkpoint_app.domain.trust import TrustListError, parse_revocations, parse
 from checkpoint_app.services.gate import GateService
 from checkpoint_app.services.station import Station
 from checkpoint_app.store import projections
-from checkpoint_app.store.database import transaction
+from checkpoint_app.store.database import put_meta, transaction
 from checkpoint_app.store.event_log import Event, canonical_json
 from checkpoint_app.store.offline_cache import REVOCATIONS, TRUST_LIST, write_cache_item
 from checkpoint_app.store.rosters import import_rosters
@@ -326,11 +326,7 @@ class SyncEngine:
                         stored.append(event)
                 projections.apply_many(self.db, stored)
                 if isinstance(next_cursor, str) and next_cursor:
-                    self.db.execute(
-                        "INSERT INTO meta (key, value) VALUES (?, ?) "
-                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                        [FEED_CURSOR, next_cursor],
-                    )
+                    put_meta(self.db, FEED_CURSOR, next_cursor)
             result.downloaded += len(stored)
             if not body.get("more") or not events:
                 return

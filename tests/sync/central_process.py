@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -84,3 +85,19 @@ class CentralProcess:
                 self.kill()
         if self.proc is not None and self.proc.stderr is not None:
             self.proc.stderr.close()
+
+
+def server_event_ids(transport: Any) -> list[str]:
+    """Every event id the server holds for the transport's checkpoint, read through the
+    feed from its start, in the server's order (duplicates would show twice)."""
+    ids: list[str] = []
+    after = None
+    while True:
+        params: dict[str, object] = {"limit": 1000}
+        if after:
+            params["after"] = after
+        body = transport.call("GET", "/v1/events", params=params).body
+        ids += [e["event_id"] for e in body["events"]]
+        after = body.get("next")
+        if not body.get("more"):
+            return ids

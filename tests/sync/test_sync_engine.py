@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from central_process import CentralProcess
+from central_process import CentralProcess, server_event_ids
 from fault_proxy import Fault, FaultProxy
 from station_factory import Bench, make_bench
 
@@ -71,17 +71,7 @@ def server_events(central: CentralProcess, bench: Bench) -> list[str]:
     """Every event id the server holds for the checkpoint, read through its feed."""
     transport = transport_for(bench.station)
     assert transport is not None
-    ids: list[str] = []
-    after = None
-    while True:
-        params: dict[str, object] = {"limit": 1000}
-        if after:
-            params["after"] = after
-        body = transport.call("GET", "/v1/events", params=params).body
-        ids += [e["event_id"] for e in body["events"]]
-        after = body.get("next")
-        if not body.get("more"):
-            return ids
+    return server_event_ids(transport)
 
 
 def local_ids(bench: Bench) -> set[str]:

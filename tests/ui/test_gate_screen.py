@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 
-from station_factory import Bench, make_bench
+from station_factory import Bench
 
 from checkpoint_app.domain.journey import JourneyState
 from checkpoint_app.services.gate import GateService
@@ -27,13 +27,6 @@ from checkpoint_app.ui.i18n import Language, set_current
 
 OTHER_CID = "b7q4kd2mzx5ne3wr6ty2ua3ops"  # a second traveller (the factory's default is one)
 ONLINE_CODE = "https://health.example.cn/c/8f3a2b"
-
-
-@pytest.fixture
-def bench(tmp_path: Path) -> Iterator[Bench]:
-    made = make_bench(tmp_path / "data")
-    yield made
-    made.station.close()
 
 
 @pytest.fixture

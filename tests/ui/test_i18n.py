@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 
-from station_factory import Bench, make_bench
+from station_factory import Bench
 
 from checkpoint_app.services.gate import GateService
 from checkpoint_app.ui import i18n
@@ -51,13 +51,6 @@ def messages(ts: Path) -> list[tuple[str, str, ET.Element]]:
             assert translation is not None
             found.append((name, message.findtext("source") or "", translation))
     return found
-
-
-@pytest.fixture
-def bench(tmp_path: Path) -> Iterator[Bench]:
-    made = make_bench(tmp_path / "data")
-    yield made
-    made.station.close()
 
 
 @pytest.fixture
