@@ -5,6 +5,9 @@
 # checkpoint_zh_CN.qm the app loads (lrelease). Both files are committed.
 #
 #   bash scripts/translations.sh          # after adding or changing a tr("...") string
+#   bash scripts/translations.sh zh.json  # ... and fill new strings from a JSON file
+#                                         # ({"Context": {"source": "译文"}}, see
+#                                         # scripts/fill_translations.py)
 #
 # Then translate the new strings (Qt Linguist: .venv/bin/pyside6-linguist on the .ts,
 # or edit the XML: fill <translation>, drop type="unfinished"), and run it again to
@@ -22,6 +25,9 @@ OUT="resources/translations"
 TS="$OUT/checkpoint_zh_CN.ts"
 QM="$OUT/checkpoint_zh_CN.qm"
 mkdir -p "$OUT"
+# One run at a time: lupdate rewrites the .ts that a concurrent fill would be editing.
+exec 9>"${TMPDIR:-/tmp}/checkpoint-translations.lock"
+flock 9
 
 # The Qt tools ship inside the PySide6 package. Run them from there: the
 # pyside6-lupdate wrappers fail when PySide6 is a namespace package (no __init__.py,
@@ -33,6 +39,7 @@ LRELEASE="$QT_BIN/lrelease"
 [ -x "$LRELEASE" ] || LRELEASE="$ROOT/.venv/bin/pyside6-lrelease"
 
 SOURCES=(checkpoint_app/ui/*.py checkpoint_app/app.py)
+update_ts() {
 "$LUPDATE" -no-obsolete -locations relative -source-language en -target-language zh_CN \
   "${SOURCES[@]}" -ts "$TS"
 # lupdate reads Python's "#:" attribute doc comments as translator comments and hangs
@@ -45,6 +52,12 @@ with open(path, encoding="utf-8") as f:
 with open(path, "w", encoding="utf-8") as f:
     f.write(re.sub(r"\n *<extracomment>.*?</extracomment>", "", text, flags=re.S))
 PYEOF
+}
+update_ts
+if [ "$#" -gt 0 ]; then
+  "$PY" scripts/fill_translations.py "$TS" "$@"
+  update_ts  # lupdate's own layout again (the committed .ts is what lupdate writes)
+fi
 "$LRELEASE" "$TS" -qm "$QM"
 
 unfinished="$(grep -c 'type="unfinished"' "$TS" || true)"

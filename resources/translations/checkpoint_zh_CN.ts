@@ -15,18 +15,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+202"/>
+        <location line="+204"/>
         <source>Tick by hand</source>
         <translation>手动登记</translation>
     </message>
     <message>
-        <location line="-201"/>
-        <location line="+221"/>
+        <location line="-203"/>
+        <location line="+223"/>
         <source>Undo tick</source>
         <translation>撤销登记</translation>
     </message>
     <message>
-        <location line="-220"/>
+        <location line="-222"/>
         <source>Move to another bus</source>
         <translation>换到其他车</translation>
     </message>
@@ -41,7 +41,7 @@
         <translation>姓名、座位或后4位</translation>
     </message>
     <message>
-        <location line="+128"/>
+        <location line="+130"/>
         <source>seat %1</source>
         <translation>%1 号座</translation>
     </message>
@@ -382,7 +382,7 @@ depart</source>
 <context>
     <name>MoveDialog</name>
     <message>
-        <location filename="../../checkpoint_app/ui/bus_screen.py" line="-624"/>
+        <location filename="../../checkpoint_app/ui/bus_screen.py" line="-626"/>
         <source>Move to another bus</source>
         <translation>换到其他车</translation>
     </message>
@@ -511,7 +511,7 @@ depart</source>
 <context>
     <name>SecondaryScreen</name>
     <message>
-        <location filename="../../checkpoint_app/ui/secondary_screen.py" line="+164"/>
+        <location filename="../../checkpoint_app/ui/secondary_screen.py" line="+165"/>
         <source>Secondary check</source>
         <translation>复核点</translation>
     </message>
@@ -544,11 +544,12 @@ depart</source>
     </message>
     <message>
         <location line="-134"/>
+        <location line="+172"/>
         <source>Nobody is waiting for the secondary check.</source>
         <translation>没有人等待复核。</translation>
     </message>
     <message>
-        <location line="+118"/>
+        <location line="-54"/>
         <source>Let %1 in. What did the secondary check find?</source>
         <translation>放行 %1。复核结果是什么？</translation>
     </message>
@@ -588,12 +589,12 @@ depart</source>
         <translation>已交医疗组</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Nobody selected</source>
         <translation>未选择旅客</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>Referred at %1, %2</source>
         <translation>%1 从 %2 转来</translation>
     </message>
@@ -659,7 +660,7 @@ depart</source>
 <context>
     <name>window</name>
     <message>
-        <location filename="../../checkpoint_app/app.py" line="+117"/>
+        <location filename="../../checkpoint_app/app.py" line="+126"/>
         <source>Gate</source>
         <translation>闸机</translation>
     </message>
