@@ -90,6 +90,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # results.py beside it
+
+from results import Row, print_rows, print_targets  # noqa: E402
 
 from checkpoint_app.domain.phi1 import encode_phi1  # noqa: E402
 from checkpoint_app.domain.roster import parse_roster_rows  # noqa: E402
@@ -243,8 +246,19 @@ def fresh_travellers(start: int) -> Iterator[Person]:
         index += 1
 
 
-def seed(data_dir: Path, issuer: Issuer, target_events: int, ticks: int) -> Seeded:
-    """Fill ``data_dir`` through the real use cases with ``synchronous = OFF``."""
+def seed(
+    data_dir: Path,
+    issuer: Issuer,
+    target_events: int,
+    ticks: int,
+    *,
+    gates: Sequence[tuple[str, str]] = (("南门 2", "小王"),),
+    first_traveller: int = 0,
+) -> Seeded:
+    """Fill ``data_dir`` through the real use cases with ``synchronous = OFF``.
+
+    ``gates`` are the (gate, operator) pairs admissions take turns at; travellers are
+    numbered from ``first_traveller`` (another device's store uses other people)."""
     started = time.perf_counter()
     clock = Clock(T0 - 3600)
     write_cache_item(data_dir, TRUST_LIST, issuer.trust_doc(), fetched_at=T0 - 600, source="bench")
@@ -270,14 +284,15 @@ def seed(data_dir: Path, issuer: Issuer, target_events: int, ticks: int) -> Seed
             out = bus.tick_by_name(ROSTER_ID, f"HD3-{i + 1:04d}", "认得本人", at=T0 - 1800 + k)
             events += len(out.events)
 
-        gate = GateService(station, gate="南门 2", operator="小王")
+        services = [GateService(station, gate=g, operator=o) for g, o in gates]
         seen: list[int] = []
         remeasure: deque[tuple[int, int]] = deque()  # (due step, traveller)
         statuses: dict[int, str] = {}
         step = admissions = 0
-        next_traveller = 0
+        next_traveller = first_traveller
         while events < target_events:
             at = T0 + step * STEP_S
+            gate = services[step % len(services)]
             clock.now = at
             roll = rng.random()
             temp: str | None = f"36.{rng.randint(1, 9)}"
@@ -314,8 +329,8 @@ def seed(data_dir: Path, issuer: Issuer, target_events: int, ticks: int) -> Seed
         count = station.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
         assert count == events, (count, events)
         return Seeded(
-            events, admissions, next_traveller, ticks, time.perf_counter() - started,
-            T0 + step * STEP_S, next_traveller, outcomes,
+            events, admissions, next_traveller - first_traveller, ticks,
+            time.perf_counter() - started, T0 + step * STEP_S, next_traveller, outcomes,
         )  # fmt: skip
     finally:
         station.close()
@@ -576,24 +591,6 @@ def measure_cli(
     return Cli(admit, interpreter, verify, report["modules"])
 
 
-@dataclass
-class Row:
-    label: str
-    measured: float  # seconds
-    target_ms: float
-    baseline_label: str
-    baseline: float  # seconds
-    judged: bool = True
-
-    @property
-    def ms(self) -> float:
-        return self.measured * 1000
-
-    @property
-    def passed(self) -> bool:
-        return self.ms < self.target_ms
-
-
 def filesystem_of(path: Path) -> str:
     """The mount's file system type (fsync costs differ: ext4, tmpfs, overlay, ...)."""
     try:
@@ -746,20 +743,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{sum(map(len, hashed)) / 1e6:.1f} MB {sha * 1000:.0f} ms; bare read of the events "
         f"{read * 1000:.0f} ms; python -c pass median {median_ms(cli.interpreter)}"
     )
-    print()
-    header = (
-        f"{'measurement':<25}{'measured':>12}{'target':>10}{'ratio':>7}  "
-        f"{'baseline (same run)':<23}{'value':>11}{'x base':>8}  result"
-    )
-    print(header)
-    print("-" * len(header))
-    for row in rows:
-        result = ("PASS" if row.passed else "FAIL") if row.judged else "info"
-        print(
-            f"{row.label:<25}{row.ms:>9.2f} ms{row.target_ms:>7.0f} ms"
-            f"{row.ms / row.target_ms:>7.2f}  {row.baseline_label:<23}"
-            f"{row.baseline * 1000:>8.2f} ms{row.measured / row.baseline:>8.1f}  {result}"
-        )
+    print_rows(rows, label=25, baseline=23, ratio=8)
     also = ",".join(m for m in cli.modules if m not in FORBIDDEN_MODULES) or "nothing heavy"
     print(
         f"{'admit CLI imports':<25}{','.join(forbidden) or 'none':>12}{'none':>10}{'-':>7}  "
@@ -768,12 +752,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed = [r.label for r in rows if r.judged and not r.passed]
     if forbidden:
         failed.append("admit CLI imports")
-    judged = sum(r.judged for r in rows) + 1
-    print()
-    print(
-        f"targets: {judged - len(failed)}/{judged} met"
-        + (f"; MISSED: {', '.join(failed)}" if failed else "")
-    )
+    print_targets(sum(r.judged for r in rows) + 1, failed)
     if quick:
         return 1 if forbidden else 0
     return 1 if failed else 0

@@ -44,6 +44,51 @@ def start_demo_central(station: Any) -> DemoCentral:
     return DemoCentral(handle.url, handle)
 
 
+#: How often the demo station syncs with its in-process central API.
+DEMO_SYNC_INTERVAL_S = 5.0
+
+
+def quit_on_signals(app: Any) -> Any:
+    """Close the window cleanly on Ctrl+C or a service manager's SIGTERM: the event
+    loop ends, and the camera, the sync and the demo server stop in order. Python runs
+    signal handlers only between bytecodes, so a timer wakes it now and then."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for name in ("SIGINT", "SIGTERM"):  # SIGTERM is not delivered this way on Windows
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, lambda *_: app.quit())
+    wake = QTimer(app)
+    wake.setInterval(250)
+    wake.timeout.connect(lambda: None)
+    wake.start()
+    return wake
+
+
+def log_to_file(data_dir: Any) -> None:
+    """Warnings and errors to ``<data dir>/logs/checkpoint-app.log`` (rotated, 3 x 1 MB):
+    a station started by double-click has no console, and a portable station keeps its
+    log on the stick with the rest of its state. Never personal data (DESIGN.md §8)."""
+    import logging.handlers
+
+    from checkpoint_app.paths import log_dir
+
+    folder = log_dir(data_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            folder / "checkpoint-app.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError as exc:  # a read-only stick: the store will say so plainly
+        log.warning("cannot write the log in %s: %s", folder, exc.strerror or exc)
+        return
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+
+
 def open_frame_source(spec: str, on_problem: Any) -> Any:
     from checkpoint_app.scan.sources import open_source
 
@@ -62,7 +107,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from checkpoint_app.services.gate import GateService
     from checkpoint_app.services.station import ConfigError, open_station
     from checkpoint_app.sync.engine import sync_status
-    from checkpoint_app.sync.worker import SyncWorker
+    from checkpoint_app.sync.worker import DEFAULT_INTERVAL_S, SyncWorker
     from checkpoint_app.ui import theme
     from checkpoint_app.ui.bus_screen import BusScreen
     from checkpoint_app.ui.gate_screen import GateScreen
@@ -76,7 +121,10 @@ def run_gui(args: argparse.Namespace) -> int:
         os.environ["CHECKPOINT_NO_KEYRING"] = "1"
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+
     app.setApplicationName("checkpoint-app")
+    if theme.ensure_cjk_font() is None:
+        log.warning("no font that draws Chinese was found: install fonts-noto-cjk")
     app.setFont(theme.base_font(13))
     app.setStyleSheet(theme.STYLE_SHEET)
     languages = Languages(app)
@@ -93,6 +141,22 @@ def run_gui(args: argparse.Namespace) -> int:
         return 2
     if args.demo and not station.setting("checkpoint_name"):
         station.configure(gate="演示闸机 1")
+    log_to_file(data_dir)
+    from checkpoint_app.ui.first_run import (
+        LANGUAGE_KEY,
+        FirstRunWizard,
+        needs_first_run,
+        saved_language,
+    )
+
+    if (chosen := saved_language(station)) is not None:  # as last chosen on this station
+        languages.set(chosen)
+        set_current(languages.current)
+    if not args.demo:  # the first-run wizard (issue 8), never in demo mode
+        skip = getattr(args, "no_first_run", False) or getattr(args, "exit_after_show", False)
+        if not skip and needs_first_run(station):
+            FirstRunWizard(station, languages).exec()  # "Later": shown again next start
+            set_current(languages.current)
     demo = start_demo_central(station) if args.demo else None
 
     class Relay(QObject):
@@ -132,10 +196,28 @@ def run_gui(args: argparse.Namespace) -> int:
     secondary = SecondaryScreen(gate)
     window.add_screen(secondary, secondary.tab_title())
 
+    # The supervisor: one review service and one session (PIN unlock, auto-lock) for
+    # the settings, the review screen and overrides.
+    from checkpoint_app.services.review import ReviewService
+    from checkpoint_app.ui.settings_dialog import ScreenSettings, SettingsDialog, SourceDialog
+    from checkpoint_app.ui.supervisor import SupervisorSession
+
+    settings = ScreenSettings.of(station)
+    review = ReviewService(station, operator="")
+    supervisor = SupervisorSession(review, idle_ms=settings.autolock_minutes * 60_000)
+    from checkpoint_app.ui.review_screen import ReviewScreen
+
+    review_screen = ReviewScreen(review, supervisor)  # its slow work on its own thread
+    window.add_screen(review_screen, review_screen.tab_title())
+    screen.set_discreet(settings.bystander_safe)
+    screen.set_verdict_seconds(settings.verdict_seconds)
+
     def on_operator(name: str) -> None:
-        gate.operator = bus.operator = name
+        gate.operator = bus.operator = review.operator = name
+        review_screen.set_operator(name)
 
     window.operator_changed.connect(on_operator)
+    window.language_changed.connect(lambda language: station.set_setting(LANGUAGE_KEY, language))
 
     bridge = ScanBridge()
     bridge.scanned.connect(
@@ -148,19 +230,56 @@ def run_gui(args: argparse.Namespace) -> int:
     bridge.preview.connect(screen.on_preview)
     bridge.hint.connect(screen.on_hint)
     bridge.problem.connect(lambda text: window.set_camera_state(text))
-    spec = args.source or "camera:0"
-    try:
-        source = open_frame_source(spec, on_problem=None)
-        bridge.start(source, make_decoder("auto"))
+
+    def start_source(spec: str) -> bool:
+        try:
+            source = open_frame_source(spec, on_problem=None)
+            bridge.start(source, make_decoder("auto"))
+        except Exception as exc:  # no camera: say so, the wedge and manual entry still work
+            bridge.stop()
+            window.set_camera_state(f"{spec}: {exc}")
+            screen.on_camera_state(
+                window.tr(
+                    "No camera: use a USB scanner, type the code, or press Camera… to scan a video file or an image folder"
+                )
+            )
+            return False
         window.set_camera_state(spec)
-    except Exception as exc:  # no camera: say so, the wedge and manual entry still work
-        window.set_camera_state(f"{spec}: {exc}")
-        screen.on_camera_state(
-            window.tr("No camera: use a USB scanner, type the code, or start with --source VIDEO")
-        )
+        screen.on_camera_state("")
+        return True
+
+    def choose_source() -> None:
+        dialog = SourceDialog(settings.camera_source, window.camera_state, window)
+        if dialog.exec() == SourceDialog.DialogCode.Accepted and dialog.source():
+            start_source(dialog.source())
+
+    def open_settings() -> None:
+        nonlocal settings
+        if not supervisor.unlock(window):
+            return
+        dialog = SettingsDialog(station, window)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        before = settings
+        station.change_settings(dialog.changes(), operator=window.operator or "supervisor")
+        settings = ScreenSettings.of(station)
+        gate.gate = station.default_gate
+        screen.set_discreet(settings.bystander_safe)
+        screen.set_verdict_seconds(settings.verdict_seconds)
+        supervisor.set_idle_ms(settings.autolock_minutes * 60_000)
+        window.retranslate()
+        if settings.camera_source != before.camera_source:
+            start_source(settings.camera_source)
+
+    screen.source_requested.connect(choose_source)
+    window.settings_requested.connect(open_settings)
+    start_source(args.source or settings.camera_source)
 
     worker = SyncWorker(
-        station.data_dir, on_status=lambda status, result: relay.status.emit(status, result)
+        station.data_dir,
+        # a demo syncs every few seconds, so training shows the centre receiving at once
+        interval=DEMO_SYNC_INTERVAL_S if args.demo else DEFAULT_INTERVAL_S,
+        on_status=lambda status, result: relay.status.emit(status, result),
     )
     worker.start()
     phone = None
@@ -181,11 +300,27 @@ def run_gui(args: argparse.Namespace) -> int:
     if getattr(args, "kiosk", False):
         window.showFullScreen()
     else:
-        window.resize(1366, 800)
-        window.show()
+        room = app.primaryScreen().availableGeometry()
+        if room.width() <= 1366 or room.height() <= 840:  # a laptop screen: all of it
+            window.showMaximized()
+        else:
+            window.resize(1366, 800)
+            window.show()
+    if getattr(args, "exit_after_show", False):  # benchmarks/bench_bundle.py
+        from PySide6.QtCore import QTimer
+
+        def shown() -> None:
+            window.repaint()
+            print("checkpoint-app: window shown", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, shown)
+    quit_on_signals(app)
     try:
         return int(app.exec())
     finally:
+        supervisor.close()
+        review_screen.shutdown()
         bridge.stop()
         worker.stop(10)
         if phone is not None:

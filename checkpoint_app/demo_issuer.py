@@ -53,6 +53,8 @@ class DemoCode:
 
     label: str
     text: str
+    #: The label in Chinese (the demo phone shows both, the chosen language first).
+    zh: str = ""
 
 
 class DemoIssuer:
@@ -111,22 +113,33 @@ class DemoIssuer:
 
     def sample_codes(self, now: int) -> list[DemoCode]:
         """One code per demo person, plus the cases a volunteer must recognise."""
+        colours = {"green": "绿码", "yellow": "黄码", "red": "红码"}
         codes = [
             DemoCode(
                 f"{p['sts']}{' revoked' if p.get('revoked') else ''}",
                 self.issue(self.claims_for(p, now)),
+                colours.get(p["sts"], p["sts"]) + ("（已撤销）" if p.get("revoked") else ""),
             )
             for p in self.people
         ]
         first = self.people[0]
-        codes.append(DemoCode("expired screenshot", self.issue(self.claims_for(first, now - 3600))))
+        expired = self.issue(self.claims_for(first, now - 3600))
+        codes.append(DemoCode("expired screenshot", expired, "过期截图"))
         forged = self.claims_for(self.people[3], now)  # the red one, turned green after signing
         genuine = self.issue(forged)
-        codes.append(DemoCode("forged (edited after signing)", _tamper(genuine)))
-        codes.append(DemoCode("EU DCC vaccination", self.issue_dcc_vaccination(now)))
-        codes.append(DemoCode("roster ticket", "TKT1:HD-BUS-3/HD3-0042"))
-        codes.append(DemoCode("online-only code", "https://health.example.invalid/c/8f2a77e1"))
-        codes.append(DemoCode("not a health code", "hello, world"))
+        codes.append(
+            DemoCode("forged (edited after signing)", _tamper(genuine), "伪造（签名后篡改）")
+        )
+        codes.append(
+            DemoCode("EU DCC vaccination", self.issue_dcc_vaccination(now), "欧盟数字证书（疫苗）")
+        )
+        codes.append(DemoCode("roster ticket", "TKT1:HD-BUS-3/HD3-0042", "乘车票"))
+        codes.append(
+            DemoCode(
+                "online-only code", "https://health.example.invalid/c/8f2a77e1", "需联网核验的码"
+            )
+        )
+        codes.append(DemoCode("not a health code", "hello, world", "不是健康码"))
         return codes
 
 

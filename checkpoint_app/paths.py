@@ -2,6 +2,14 @@
 
 Works from a source checkout and from the PyInstaller bundle (``sys._MEIPASS``).
 Runtime state never goes into the seed (DESIGN.md §7).
+
+Everything a station keeps lives in its data directory, so a portable station
+(``checkpoint-data/`` beside the executable) carries all of it on the stick: the store
+(``checkpoint.sqlite3``), the downloaded cache (``cache/``), the rules file, the
+device token (``device-token``: never the OS keyring in portable mode, see
+:func:`is_portable`), the GUI's log (``logs/``), the default folders of the GUI's
+exports (``manifests/``, ``reports/``), the demo station (``demo/``) and the settings
+the first-run wizard writes (in the store). The app uses no QSettings.
 """
 
 from __future__ import annotations
@@ -60,3 +68,18 @@ def data_dir(explicit: str | os.PathLike[str] | None = None, *, portable: bool =
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def is_portable(folder: str | os.PathLike[str]) -> bool:
+    """Whether ``folder`` is the portable data directory (``checkpoint-data/`` beside the
+    executable) or inside it: then nothing may be kept outside it (no OS keyring)."""
+    try:
+        Path(folder).resolve().relative_to(portable_data_dir().resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def log_dir(data: Path) -> Path:
+    """``logs/`` of a data directory: the desktop app's log files."""
+    return data / "logs"

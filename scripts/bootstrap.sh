@@ -14,9 +14,10 @@ say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 # --- system packages -----------------------------------------------------------
 # libzbar0: pyzbar's decoder; xvfb + xauth: a virtual screen for GUI tests and screenshots;
 # fonts-noto-cjk: Chinese text; the libxcb/libgl/egl/xkb/dbus/fontconfig set: Qt's
-# offscreen and xcb platforms; libpulse0/libasound2: Qt Multimedia sounds.
+# offscreen and xcb platforms; libpulse0/libasound2: Qt Multimedia sounds;
+# fonts-droid-fallback: the small Chinese font build.spec puts in the bundle.
 APT_PACKAGES=(
-  python3-venv libzbar0 xvfb xauth fonts-noto-cjk
+  python3-venv libzbar0 xvfb xauth fonts-noto-cjk fonts-droid-fallback
   libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xfixes0 libxcb-xkb1 libpulse0 libasound2

@@ -1,12 +1,16 @@
 """Screenshots of the desktop screens in both languages, for the docs and for review.
 
-Renders the main window at 1366x800 on a temporary demo station (trusting the demo
+Renders the main window at 1366x768 (a station laptop's screen) on a temporary demo station (trusting the demo
 issuer, with the demo roster imported), with the real screens and services:
 
 * the gate tab: waiting for a code, a green code admitted (masked name), a fever
   reading to measure again, a red code denied;
-* the demo phone window (drawn on a 1366x800 backdrop);
+* the gate's 'no phone' lookup, its settings dialog (behind the supervisor PIN) and
+  the bystander-safe verdict;
+* the demo phone window (drawn on a 1366x768 backdrop);
 * the bus and secondary-check tabs, when those screens exist in this checkout;
+* the review tab (log, counts, sync problems, integrity) at 1366x768 over a shift of
+  demo traffic (``scripts/review_shots.py``);
 
 each in Chinese and in English (switched at run time, as the language button does),
 into ``docs/screenshots/<screen>-<lang>.png`` (``lang``: ``zh`` or ``en``).
@@ -37,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 if not os.environ.get("QT_QPA_PLATFORM") and not os.environ.get("DISPLAY"):
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # under xvfb-run, the virtual X screen
 
-WIDTH, HEIGHT = 1366, 800
+WIDTH, HEIGHT = 1366, 768  # a station laptop's screen
 LANGUAGES = {"zh": "zh_CN", "en": "en"}
 
 
@@ -117,6 +121,7 @@ class Shooter:
         self.window.add_screen(self.screen, self.window.tr("Gate"))
         self.bus_screen = self.add_bus_screen()
         self.secondary_screen = self.add_secondary_screen()
+        self.review_screen = self.add_review_screen()
         self.window.set_camera_state("camera:0")
         self.window.operator_edit.setText("小王")
         self.window.sign_in()
@@ -224,7 +229,53 @@ class Shooter:
         self.show_camera(code)
         s.submit_code(code, source="camera")
         self.shoot("gate-deny")
+
+        # the same in bystander-safe mode: the colour only on the volunteer's side
+        s.set_discreet(True)
+        self.shoot("gate-bystander")
+        s.set_discreet(False)
         s.clear_verdict()
+        self.dialog_shots()
+
+    def over_window(self, name: str, make: Callable[[], Any]) -> None:
+        """A dialog drawn over the dimmed main window, in each language."""
+        from PySide6.QtGui import QColor, QPainter
+
+        if not self.wanted(name):
+            return
+        for short, code in LANGUAGES.items():
+            self.set_language(self.Language(code))
+            dialog = make()
+            dialog.show()
+            self.settle()
+            canvas = self.window.grab()
+            shot = dialog.grab()
+            painter = QPainter(canvas)
+            painter.fillRect(canvas.rect(), QColor(0, 0, 0, 90))
+            x = (canvas.width() - shot.width()) // 2
+            y = max(0, (canvas.height() - shot.height()) // 2)
+            painter.drawPixmap(x, y, shot)
+            painter.end()
+            dialog.close()
+            path = self.out / f"{name}-{short}.png"
+            if not canvas.save(str(path), "PNG", 0):
+                raise SystemExit(f"screenshots: cannot write {path}")
+            self.written.append(path)
+            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+        self.set_language(self.Language.ZH)
+
+    def dialog_shots(self) -> None:
+        from checkpoint_app.ui.gate_screen import NoPhoneDialog
+        from checkpoint_app.ui.settings_dialog import SettingsDialog
+
+        def no_phone() -> Any:
+            dialog = NoPhoneDialog(self.gate, self.window)
+            dialog.search.setText("张")
+            dialog.checked_edit.setText("身份证已核对")
+            return dialog
+
+        self.over_window("gate-no-phone", no_phone)
+        self.over_window("gate-settings", lambda: SettingsDialog(self.station, self.window))
 
     def phone_shot(self) -> None:
         from PySide6.QtGui import QColor, QPainter, QPixmap
@@ -284,16 +335,45 @@ class Shooter:
         return screen
 
     def bus_shot(self) -> None:
+        """The bus tab at 1366x768 (a marshal's laptop screen): ``bus`` (3/6 on board,
+        one marked absent) and ``bus-duplicate`` (a passenger on another bus's list too,
+        already ticked there)."""
         screen = self.bus_screen
-        if screen is None or not self.wanted("bus"):
+        if screen is None or not (self.wanted("bus") or self.wanted("bus-duplicate")):
             return
         self.window.tabs.setCurrentWidget(screen)
+        self.window.resize(WIDTH, HEIGHT)
         self.settle()
         screen.select_roster("HD-BUS-3")
+        if screen.select_booking("HD3-0005") and hasattr(screen, "mark_selected_absent"):
+            screen.mark_selected_absent("电话联系：行程取消")
+            screen.table.clearSelection()  # the absent row in its own colour
         for name in ("王芳", "李伟", "杨磊"):  # three passengers show their codes
             screen.submit_code(self.person_code(name, now_offset=5))
         self.settle()
         self.shoot("bus")
+        if self.wanted("bus-duplicate") and hasattr(screen, "duplicate_notice"):
+            # 刘洋 (HD3-0004) is on a second bus's list too, and boarded it
+            from checkpoint_app.domain.roster import parse_roster_rows
+            from checkpoint_app.services.bus import BusService
+            from checkpoint_app.store.rosters import import_rosters
+
+            rows = [
+                ["roster", "title", "booking", "name", "id_number", "phone", "cid", "seat"],
+                ["CY-BUS-2", "朝阳 2号车", "CY2-0001", "刘洋", "420***********3305",
+                 "135****4417", "ruga3ppmdudcba67gcctmrwxvg", "5C"],
+            ]  # fmt: skip
+            import_rosters(
+                self.station.log, parse_roster_rows(rows), source="cy2.csv", operator="小王"
+            )
+            BusService(self.station, operator="小李").tick_by_scan(
+                "CY-BUS-2", self.person_code("刘洋", now_offset=-1200)
+            )
+            screen.refresh()
+            screen.submit_code(self.person_code("刘洋", now_offset=10))
+            self.settle()
+            self.shoot("bus-duplicate")
+        self.window.resize(WIDTH, HEIGHT)
         self.window.tabs.setCurrentWidget(self.screen)
 
     def secondary_shot(self) -> None:
@@ -309,7 +389,25 @@ class Shooter:
         self.shoot("secondary")
         self.window.tabs.setCurrentWidget(self.screen)
 
+    def add_review_screen(self) -> Any:
+        """The supervisor's review tab over a shift of demo traffic (``review_shots.py``)."""
+        if optional_module("checkpoint_app.ui.review_screen", "ReviewScreen") is None:
+            return None
+        import review_shots
+
+        return review_shots.add_review_screen(self)
+
+    def review_shot(self) -> None:
+        if self.review_screen is not None:
+            import review_shots
+
+            review_shots.review_shots(self)
+
     def close(self) -> None:
+        if self.review_screen is not None:
+            import review_shots
+
+            review_shots.close(self)
         self.window.status_timer.stop()
         self.window.close()
         self.settle()
@@ -357,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
             shooter.phone_shot()
             shooter.bus_shot()
             shooter.secondary_shot()
+            shooter.review_shot()
         finally:
             shooter.close()
     print(f"screenshots: {len(shooter.written)} written to {args.out}")

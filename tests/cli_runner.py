@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -48,3 +49,33 @@ def run_benchmark(script: str, *args: str) -> str:
     print(proc.stdout)  # shown with -s and in CI logs on failure
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
+
+
+def table_row(out: str, label: str, columns: str) -> re.Match[str]:
+    """The line of a benchmark's table for ``label``: the label, then ``columns`` (a
+    pattern) to the end of the line."""
+    row = re.search(rf"^{re.escape(label)}{columns}$", out, re.M)
+    assert row, f"no row for {label}"
+    return row
+
+
+def check_timed_rows(out: str, targets: dict[str, int]) -> None:
+    """Every label's row is printed: measured > 0 ms, its target in ms, and the ratio
+    between them, then the baseline and its ratio, then the result."""
+    for label, target in targets.items():
+        row = table_row(
+            out,
+            label,
+            r"\s+([\d.]+) ms\s+(\d+) ms\s+([\d.]+)\s+.+?\s+([\d.]+) ms\s+([\d.]+)\s+"
+            r"(PASS|FAIL|info)",
+        )
+        measured, printed_target, ratio = float(row[1]), int(row[2]), float(row[3])
+        assert measured > 0 and printed_target == target
+        assert abs(ratio - measured / target) < 0.01 + 0.01 * ratio
+
+
+def matches_line(out: str) -> str:
+    """What the benchmark's ``matches:`` line says (how many rows each filter matched)."""
+    matches = re.search(r"^matches: (.*)$", out, re.M)
+    assert matches, "no matches: line"
+    return matches[1]

@@ -80,6 +80,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="the GUI's camera: camera:N (default camera:0), a video file or an image folder",
     )
     parser.add_argument("--kiosk", action="store_true", help="start the GUI full screen")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (store, verification, decoders, window, demo server, "
+        "libraries) in a temporary directory; exit 0 when it works, 1 naming the failed step",
+    )
+    parser.add_argument(
+        "--no-first-run",
+        action="store_true",
+        help="do not show the first-run wizard (set the station up later, or from the CLI)",
+    )
+    parser.add_argument(  # benchmarks/bench_bundle.py: time to a usable window
+        "--exit-after-show", action="store_true", help=argparse.SUPPRESS
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     verify = sub.add_parser(

@@ -9,7 +9,9 @@ ten minutes ago. :func:`traveller_key` gives a stable, non-personal key per code
   refer to it;
 - a DCC whose signature verified: ``dcc:<ci>``, the certificate's unique identifier;
 - anything else (a forged or unreadable code, an online-only id, a ticket):
-  ``text:<first 32 hex of SHA-256 of the text>`` — the same text is the same key.
+  ``text:<first 32 hex of SHA-256 of the text>`` — the same text is the same key;
+- a traveller without a phone, found by name or ID suffix on a roster:
+  ``roster:<roster id>/<booking id>`` (:func:`roster_key`).
 
 :func:`personal_fields` picks what the code says about the person (name, masked
 document number, date of birth): it goes to the event's separate personal row, never
@@ -54,6 +56,11 @@ def traveller_key(verification: Verification, text: str) -> str:
         if isinstance(ci, str) and ci:
             return f"dcc:{ci}"
     return _text_key(text)
+
+
+def roster_key(roster_id: str, booking_id: str) -> str:
+    """The key of a traveller without a phone, found on a roster by name or ID suffix."""
+    return f"roster:{roster_id}/{booking_id}"
 
 
 def code_id(verification: Verification) -> str | None:

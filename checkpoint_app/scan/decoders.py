@@ -227,6 +227,9 @@ def load_pyzbar() -> tuple[ModuleType | None, str]:
     the decoder unavailable instead of breaking the application.
     """
     try:
+        from checkpoint_app.native import prefer_bundled_zbar
+
+        prefer_bundled_zbar()  # the frozen app loads its own copy, not the system's
         from pyzbar import pyzbar
     except (ImportError, OSError) as exc:
         return None, (

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -50,6 +51,18 @@ def quiet_libraries() -> None:
     """
     os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
     cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+
+
+def camera_backend() -> int:
+    """OpenCV's capture backend for cameras: DirectShow on Windows (Media Foundation, the
+    default there, takes seconds to open many webcams and ignores the buffer size), else
+    OpenCV's own choice (V4L2 on Linux, AVFoundation on macOS).
+    ``CHECKPOINT_CAMERA_BACKEND`` names another (``msmf``, ``dshow``, ``v4l2``, ``any``)."""
+    names = {"any": cv2.CAP_ANY, "dshow": cv2.CAP_DSHOW, "msmf": cv2.CAP_MSMF, "v4l2": cv2.CAP_V4L2}
+    chosen = os.environ.get("CHECKPOINT_CAMERA_BACKEND", "").strip().lower()
+    if chosen in names:
+        return int(names[chosen])
+    return int(cv2.CAP_DSHOW if sys.platform == "win32" else cv2.CAP_ANY)
 
 
 class SourceError(Exception):
@@ -263,7 +276,7 @@ class CameraSource(FrameSource):
         self.reconnects = 0
 
     def _open_capture(self, index: int) -> Any:
-        capture = cv2.VideoCapture(index)
+        capture = cv2.VideoCapture(index, camera_backend())
         if capture.isOpened():
             capture.set(cv2.CAP_PROP_FRAME_WIDTH, self._size[0])
             capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self._size[1])

@@ -24,11 +24,17 @@ says why; nothing is recorded then.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 from checkpoint_app.domain.admission import READING_MAX_AGE_S, Decision, decide, journey_transition
-from checkpoint_app.domain.identity import display_fields, personal_fields, traveller_key
+from checkpoint_app.domain.identity import (
+    display_fields,
+    personal_fields,
+    roster_key,
+    traveller_key,
+)
 from checkpoint_app.domain.journey import (
     IllegalTransition,
     Journey,
@@ -39,6 +45,7 @@ from checkpoint_app.domain.journey import (
     Transition,
     apply,
 )
+from checkpoint_app.domain.masking import mask_id_number, mask_name
 from checkpoint_app.domain.results import Verification
 from checkpoint_app.domain.temperature import (
     Reading,
@@ -98,6 +105,26 @@ class GateOutcome:
             "rosters": list(self.rosters),
             "events": [{"event_id": e.event_id, "seq": e.seq, "kind": e.kind} for e in self.events],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class LookupMatch:
+    """A traveller without a phone, found on a roster by name or ID suffix (masked)."""
+
+    roster_id: str
+    roster_title: str
+    booking_id: str
+    name: str
+    id_number: str
+    seat: str
+
+    @property
+    def traveller(self) -> str:
+        return roster_key(self.roster_id, self.booking_id)
+
+
+#: Most matches a lookup returns (the volunteer types more to narrow it down).
+LOOKUP_LIMIT = 20
 
 
 def _journey_from_row(row: tuple[Any, ...] | None) -> Journey:
@@ -209,10 +236,12 @@ class GateService:
         )
         when = self.station.now() if at is None else at
         with self.station.use_case() as rec:
-            return self._decide(
+            outcome = self._decide(
                 rec, previous.traveller, previous.verification, reading, when, None,
                 previous.repeat, {}, None,
             )  # fmt: skip
+        # the reading carries no personal fields: the holder is still the scan's
+        return dataclasses.replace(outcome, display=previous.display)
 
     def _decide(
         self,
@@ -382,6 +411,57 @@ class GateService:
             previous.traveller, Transition.PROVISIONAL_ADMIT, reason=reason.strip(), at=at,
             pii={"code": text}, extra={"cause": str(decision.reason)},
         )  # fmt: skip
+
+    def lookup(self, query: str, *, limit: int = LOOKUP_LIMIT) -> list[LookupMatch]:
+        """Travellers without a phone: roster entries whose name contains ``query`` or
+        whose ID number ends with it (four characters or more), masked."""
+        q = " ".join(query.split())
+        if not q:
+            return []
+        like = "%" + q.replace("%", "").replace("_", "") + "%"
+        rows = self.station.db.execute(
+            "SELECT e.roster_id, r.title, e.booking_id, e.name, e.id_number, e.id_last4, e.seat "
+            "FROM roster_entries e JOIN rosters r ON r.roster_id = e.roster_id "
+            "WHERE e.name LIKE ? OR (length(?) >= 4 AND (e.id_last4 = ? "
+            "  OR (e.id_number != '' AND e.id_number LIKE ?))) "
+            "ORDER BY e.name, e.roster_id, e.booking_id LIMIT ?",
+            [like, q, q.upper()[-4:], "%" + q.upper(), int(limit)],
+        ).fetchall()
+        out = []
+        for roster_id, title, booking, name, id_number, last4, seat in rows:
+            masked_id = mask_id_number(id_number) if id_number else f"****{last4}" if last4 else ""
+            out.append(
+                LookupMatch(
+                    roster_id, title or roster_id, booking, mask_name(name), masked_id, seat
+                )
+            )
+        return out
+
+    def refer_without_phone(
+        self, match: LookupMatch, checked: str, *, at: float | None = None
+    ) -> GateOutcome:
+        """A traveller without a phone, identified on a roster: there is no code to
+        verify, so the secondary check decides. ``checked`` says what the volunteer
+        checked (e.g. the photo ID); it is required."""
+        if not checked.strip():
+            raise IllegalTransition(
+                JourneyProblem.REASON_REQUIRED,
+                "say what you checked (e.g. photo ID) before sending to the secondary check",
+                self.journey(match.traveller),
+            )
+        row = self.station.db.execute(
+            "SELECT name, id_number FROM roster_entries WHERE roster_id = ? AND booking_id = ?",
+            [match.roster_id, match.booking_id],
+        ).fetchone()
+        if row is None:
+            raise ValueError(f"{match.booking_id} is no longer on {match.roster_id}")
+        pii = {k: v for k, v in (("name", row[0]), ("id_number", row[1])) if v}
+        outcome = self._manual(
+            match.traveller, Transition.REFER, reason=f"no phone: {checked.strip()}", at=at,
+            pii=pii, extra={"cause": "no_phone", "roster_id": match.roster_id,
+                            "booking_id": match.booking_id},
+        )  # fmt: skip
+        return dataclasses.replace(outcome, display=display_fields(pii))
 
     def settle_provisional(
         self, traveller: str, *, verified: bool, detail: str, at: float | None = None

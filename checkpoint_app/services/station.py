@@ -37,6 +37,7 @@ from checkpoint_app.store.offline_cache import (
     DCC_SIGNERS,
     REVOCATIONS,
     TRUST_LIST,
+    CacheError,
     CacheSnapshot,
     load_cache,
 )
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 RULES_FILE = "rules.json"
+#: The rules the sync fetched from the centre, in the cache folder (with ``fetched_at``).
+SYNCED_RULES_FILE = "rules.json"
 DEFAULT_CHECKPOINT = "checkpoint"
 DEFAULT_GATE = "gate-1"
 _META_CHECKPOINT = "checkpoint_name"
@@ -140,6 +143,24 @@ class Station:
     def default_gate(self) -> str:
         return self.setting(_META_GATE) or DEFAULT_GATE
 
+    def change_settings(self, changes: dict[str, str], *, operator: str) -> Event | None:
+        """The supervisor's settings dialog: write the changed settings and record one
+        ``settings_changed`` event (each key's old and new value) in one transaction.
+        Nothing is recorded when nothing changed."""
+        changed = {
+            key: {"from": self.setting(key), "to": value}
+            for key, value in changes.items()
+            if self.setting(key) != value
+        }
+        if not changed:
+            return None
+        with self.use_case() as rec:
+            for key, values in changed.items():
+                put_meta(self.db, key, str(values["to"]))
+            return rec.record(
+                "settings_changed", {"changed": changed}, operator=operator, at=self.now()
+            )
+
     def configure(self, *, checkpoint: str | None = None, gate: str | None = None) -> None:
         if checkpoint is not None:
             self.set_setting(_META_CHECKPOINT, checkpoint.strip() or DEFAULT_CHECKPOINT)
@@ -190,6 +211,35 @@ class Station:
             return min(known) if known else None
 
         return TrustAges(age(TRUST_LIST), age(REVOCATIONS), age(DCC_SIGNERS))
+
+    def list_ages(self, now: int) -> dict[str, int | None]:
+        """Every cached list (trust list, revocations, DCC signers, the sync's rules,
+        the centre's rosters) → its age in seconds at ``now`` (None: never fetched, or
+        unreadable)."""
+        ages: dict[str, int | None] = {}
+        try:
+            trust = self.trust_ages(now)
+            ages.update(
+                {TRUST_LIST: trust.trust_list, REVOCATIONS: trust.revocations,
+                 DCC_SIGNERS: trust.dcc_signers}
+            )  # fmt: skip
+        except CacheError:
+            ages.update({TRUST_LIST: None, REVOCATIONS: None, DCC_SIGNERS: None})
+        rules_file = self.data_dir / "cache" / SYNCED_RULES_FILE
+        try:
+            fetched = json.loads(rules_file.read_text("utf-8")).get("fetched_at")
+            ages["rules"] = max(0, now - int(fetched)) if fetched is not None else None
+        except (OSError, ValueError, TypeError, AttributeError):
+            ages["rules"] = None
+        newest = self.db.execute(
+            "SELECT MAX(imported_at) FROM rosters WHERE source = 'central'"
+        ).fetchone()[0]
+        if newest:
+            imported = datetime.fromisoformat(str(newest).replace("Z", "+00:00"))
+            ages["rosters"] = max(0, now - int(imported.timestamp()))
+        else:
+            ages["rosters"] = None
+        return ages
 
     def with_verifier(self, verifier: Verifier) -> Station:
         """Use ``verifier`` (files given on the command line) instead of the cache."""

@@ -1,6 +1,7 @@
 """Retention: personal data of synced events is deleted after a number of days.
 
-Only ``event_pii`` rows go; the events, their ``pii_digest`` and the chain stay, so
+Only ``event_pii`` rows go (and what the log index derived from them: the masked name
+and search text of ``p_log``); the events, their ``pii_digest`` and the chain stay, so
 counts and ``log verify`` keep working. Events not yet synced keep their personal
 data whatever their age (the centre has not got them yet).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from checkpoint_app.store import projections
 from checkpoint_app.store.database import transaction
 from checkpoint_app.store.event_log import utc_timestamp
 
@@ -33,4 +35,7 @@ def purge_personal_data(
             " WHERE s.sync_state = 'synced' AND e.occurred_at < ?)",
             [cutoff],
         )
-        return int(cursor.rowcount)
+        deleted = int(cursor.rowcount)
+        if deleted:
+            projections.clear_personal(db)
+        return deleted

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checkpoint_app.domain.roster import RosterEntry, RosterError, RowError, parse_roster_rows
+from checkpoint_app.store import projections
 from checkpoint_app.store.database import transaction
 from checkpoint_app.store.event_log import EventLog, utc_timestamp
 
@@ -81,6 +82,30 @@ def _xlsx_rows(path: Path) -> list[Sequence[object]]:
         workbook.close()
 
 
+def _clashes_with_kept(
+    db: sqlite_utils.Database, roster_id: str, rows: Sequence[RosterEntry]
+) -> list[RowError]:
+    """Rows whose booking id is already taken on the roster by a passenger added on the
+    spot (a walk-in, or one moved here from another bus), who stays on a re-import."""
+    kept = dict(
+        db.execute(
+            "SELECT booking_id, origin FROM roster_entries WHERE roster_id = ?", [roster_id]
+        ).fetchall()
+    )
+    how = {"walk_in": "a walk-in", "moved": "a passenger moved here from another bus"}
+    return [
+        RowError(
+            e.row,
+            "booking",
+            f"booking {e.booking_id} is already on {roster_id} as "
+            f"{how.get(kept[e.booking_id], 'a passenger added on the spot')}: "
+            "give this row another booking id, or leave it out of the file",
+        )
+        for e in rows
+        if e.booking_id in kept
+    ]
+
+
 def import_rosters(
     log: EventLog, entries: Sequence[RosterEntry], *, source: str, operator: str
 ) -> ImportResult:
@@ -114,6 +139,9 @@ def import_rosters(
                     "VALUES (?, ?, ?, ?, ?)",
                     [roster_id, rows[0].title, source, utc_timestamp(), len(rows)],
                 )
+            clashes = _clashes_with_kept(db, roster_id, rows)
+            if clashes:
+                raise RosterError(clashes)  # the transaction rolls back: nothing is imported
             db.conn.executemany(
                 "INSERT INTO roster_entries (roster_id, booking_id, name, id_number, id_last4, phone, cid, "
                 "seat, row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -132,7 +160,7 @@ def import_rosters(
                     for e in rows
                 ],
             )
-            log.append(
+            event = log.append(
                 "roster_imported",
                 {
                     "roster_id": roster_id,
@@ -142,4 +170,5 @@ def import_rosters(
                 },
                 operator=operator,
             )
+            projections.apply(log.db, event)  # the log index has a row for every event
     return ImportResult({r: len(rows) for r, rows in by_roster.items()}, replaced)

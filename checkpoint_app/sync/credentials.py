@@ -4,8 +4,9 @@ The token is the station's password to the central API (DESIGN.md §8). With a
 usable keyring (Windows Credential Locker, macOS Keychain, Secret Service) it is
 stored there under the data directory's device id; otherwise — a bare Linux
 laptop, a portable station on a USB stick — in ``<data dir>/device-token``, readable
-by the owner only. ``CHECKPOINT_NO_KEYRING=1`` forces the file (portable mode sets
-it: a keyring entry would not travel with the stick).
+by the owner only. ``CHECKPOINT_NO_KEYRING=1`` forces the file, and so does a data
+directory in portable mode however it was chosen (``--portable``, or the
+``checkpoint-data/`` folder's presence): a keyring entry would not travel with the stick.
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ import contextlib
 import os
 from pathlib import Path
 
+from checkpoint_app.paths import is_portable
+
 SERVICE = "checkpoint-app"
 TOKEN_FILE = "device-token"
 
 
-def _keyring() -> object | None:
+def _keyring(data_dir: Path | None = None) -> object | None:
     if os.environ.get("CHECKPOINT_NO_KEYRING"):
+        return None
+    if data_dir is not None and is_portable(data_dir):  # however portable mode was chosen
         return None
     try:
         import keyring
@@ -37,12 +42,13 @@ def _keyring() -> object | None:
 
 class TokenStore:
     def __init__(self, data_dir: Path, device_id: str) -> None:
+        self.data_dir = data_dir
         self.path = data_dir / TOKEN_FILE
         self.account = f"{device_id}@{data_dir.resolve()}"
 
     def save(self, token: str) -> str:
         """Store the token; returns where (``keyring`` or the file's path)."""
-        ring = _keyring()
+        ring = _keyring(self.data_dir)
         if ring is not None:
             try:
                 ring.set_password(SERVICE, self.account, token)  # type: ignore[attr-defined]
@@ -63,7 +69,7 @@ class TokenStore:
     def load(self) -> str | None:
         if self.path.is_file():
             return self.path.read_text(encoding="utf-8").strip() or None
-        ring = _keyring()
+        ring = _keyring(self.data_dir)
         if ring is not None:
             with contextlib.suppress(Exception):
                 value = ring.get_password(SERVICE, self.account)  # type: ignore[attr-defined]
@@ -72,7 +78,7 @@ class TokenStore:
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
-        ring = _keyring()
+        ring = _keyring(self.data_dir)
         if ring is not None:
             with contextlib.suppress(Exception):
                 ring.delete_password(SERVICE, self.account)  # type: ignore[attr-defined]

@@ -510,22 +510,7 @@ def sync_status(station: Station) -> SyncStatus:
     if success_at is not None or error_at is not None:
         online = (success_at or 0) >= (error_at or 0)
     next_attempt = float(station.setting(NEXT_ATTEMPT) or 0) or None
-    ages = station.trust_ages(int(time.time()))
-    rules_envelope = station.data_dir / "cache" / f"{RULES}.json"
-    rules_age = None
-    if rules_envelope.exists():
-        try:
-            fetched = json.loads(rules_envelope.read_text("utf-8")).get("fetched_at")
-            rules_age = max(0, int(time.time()) - int(fetched)) if fetched else None
-        except (OSError, ValueError, TypeError):
-            rules_age = None
-    roster_row = station.db.execute(
-        "SELECT MAX(imported_at) FROM rosters WHERE source = 'central'"
-    ).fetchone()
-    roster_age = None
-    if roster_row and roster_row[0]:
-        imported = datetime.fromisoformat(str(roster_row[0]).replace("Z", "+00:00"))
-        roster_age = max(0, int(time.time() - imported.timestamp()))
+    ages = station.list_ages(int(time.time()))
     return SyncStatus(
         enrolled=bool(station.setting(ROOT_KEY)),
         online=online,
@@ -535,12 +520,7 @@ def sync_status(station: Station) -> SyncStatus:
         last_error=last_error.split(" ", 1)[1] if last_error and " " in last_error else None,
         clock_offset_ms=station.clock_offset_ms,
         next_attempt=next_attempt,
-        list_ages={
-            TRUST_LIST: ages.trust_list,
-            REVOCATIONS: ages.revocations,
-            RULES: rules_age,
-            "rosters": roster_age,
-        },
+        list_ages={name: ages[name] for name in (TRUST_LIST, REVOCATIONS, RULES, "rosters")},
     )
 
 

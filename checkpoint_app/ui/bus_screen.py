@@ -6,7 +6,14 @@ ticket to the camera or a USB scanner (:meth:`BusScreen.submit_code`) → the bi
 code is ticked by hand from the list, with a reason → a missing passenger is called:
 "Show phone" shows that one row's number in full (each reveal is recorded) → "All
 present — depart" records the departure; departing with people missing asks why.
+Someone who will not come is marked absent from the missing list, with a reason.
 Walk-ins (not on the list) and moves to another bus each take a reason too.
+
+The manifest of the bus shown (masked, as the list shows it) is saved as CSV or PDF
+(:meth:`BusScreen.export_manifest`; by default in the data directory's ``manifests``
+folder). A passenger expected on another bus's list as well is named (masked) in an
+amber notice, with the other bus; ticking someone already ticked on another bus says
+so instead of the usual green "on board".
 
 Every refusal (already on board, not on this bus, departed, …) is a coloured message
 on the screen, never a traceback. Each action is a method that takes its values
@@ -16,19 +23,27 @@ dialog to ask for them and then call the method.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import secrets
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QFontMetrics, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,17 +58,30 @@ from PySide6.QtWidgets import (
 
 from checkpoint_app.domain.bus import BusRefused, EntryState
 from checkpoint_app.domain.roster import RosterError
+from checkpoint_app.reports.manifest import write_manifest_csv, write_manifest_pdf
 from checkpoint_app.services.bus import BusService, EntryView, RosterSummary, TickOutcome
 from checkpoint_app.store.database import StoreError
 from checkpoint_app.ui import theme
 from checkpoint_app.ui.gate_screen import WedgeFilter
 from checkpoint_app.ui.i18n import pair
 from checkpoint_app.ui.models import RosterEntriesModel, clock
+from checkpoint_app.ui.screen import Screen, set_font
 
 # How long a revealed phone number stays on screen.
 PHONE_SHOWN_SECONDS = 120
 # How long a message (ticked, refused, …) stays before the screen asks for the next scan.
 MESSAGE_SECONDS = 10
+# The progress number: readable from a step away, small enough for a 1366x768 screen.
+PROGRESS_POINTS = 56
+# Passengers named in the "also on another bus" notice (the rest are counted).
+DUPLICATES_NAMED = 3
+# The action buttons beside the list: a compact two-column grid.
+ACTION_STYLE = "font-size: 15pt; padding: 6px 8px;"
+DEPART_STYLE = "font-size: 17pt; padding: 6px 8px;"
+MANIFEST_WRITERS = {"csv": write_manifest_csv, "pdf": write_manifest_pdf}
+
+#: A message's detail line: a text, or a function giving it in the current language.
+Detail = str | Callable[[], str]
 
 # What each refusal means, for the big message (Chinese, English); the service's own
 # sentence goes beneath it.
@@ -77,15 +105,15 @@ def spaced_phone(phone: str) -> str:
     return phone
 
 
-def _bigger(widget: QWidget, size: int, bold: bool = False) -> None:
-    font = theme.base_font(size)
-    font.setBold(bold)
-    widget.setFont(font)
-
-
 class MessagePanel(QFrame):
     """A coloured message: one or two big words (chosen language first), the other
-    language beneath, and a detail line."""
+    language beneath, and a detail line (a text, or a function that says it in the
+    current language, asked again on a language switch).
+
+    A long heading is set smaller (down to 18 pt) to stay on one line; what still does
+    not fit wraps, and the panel grows (the list beneath gives way)."""
+
+    HEADING_POINTS = (26, 24, 22, 20, 18)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,12 +124,12 @@ class MessagePanel(QFrame):
         self.heading, self.subheading, self.detail = QLabel(), QLabel(), QLabel()
         for label, size, bold in ((self.heading, 26, True), (self.subheading, 15, False),
                                   (self.detail, 13, False)):  # fmt: skip
-            _bigger(label, size, bold)
+            set_font(label, size, bold)
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(label)
         self.colour: str | None = None
-        self._shown: tuple[str, str, str | None, str] = ("", "", None, "")
+        self._shown: tuple[str, str, str | None, Detail] = ("", "", None, "")
         self.show_idle("", "")
 
     def retranslate(self) -> None:
@@ -112,18 +140,35 @@ class MessagePanel(QFrame):
         else:
             self.show_message(zh, en, colour, detail)
 
-    def show_message(self, zh: str, en: str, colour: str, detail: str = "") -> None:
+    def show_message(self, zh: str, en: str, colour: str, detail: Detail = "") -> None:
         self._shown = (zh, en, colour, detail)
         big, small = pair(zh, en)
         self.heading.setText(big)
         self.subheading.setText(small)
-        self.detail.setText(detail)
-        self.detail.setVisible(bool(detail))
+        text = detail() if callable(detail) else detail
+        self.detail.setText(text)
+        self.detail.setVisible(bool(text))
+        self._fit_heading()
         self.colour = colour
         self.setStyleSheet(
             f"QFrame#message {{ background: {colour}; border-radius: 12px; }}"
             "QFrame#message QLabel { color: white; }"
         )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_heading()
+
+    def _fit_heading(self) -> None:
+        margins = self.layout().contentsMargins()
+        width = self.contentsRect().width() - margins.left() - margins.right()
+        text, font = self.heading.text(), self.heading.font()
+        for points in self.HEADING_POINTS:
+            font.setPointSize(points)
+            if QFontMetrics(font).horizontalAdvance(text) <= width:
+                break
+        if font.pointSize() != self.heading.font().pointSize():
+            self.heading.setFont(font)
 
     def show_idle(self, zh: str, en: str) -> None:
         self.show_message(zh, en, "#dfe5ea")
@@ -148,7 +193,7 @@ class ReasonDialog(QDialog):
         layout = QVBoxLayout(self)
         self.prompt = QLabel(prompt)
         self.prompt.setWordWrap(True)
-        _bigger(self.prompt, 16)
+        set_font(self.prompt, 16)
         layout.addWidget(self.prompt)
         self.field = QLineEdit()
         layout.addWidget(self.field)
@@ -238,7 +283,7 @@ class MoveDialog(QDialog):
         self.setMinimumWidth(600)
         form = QFormLayout(self)
         who = QLabel(passenger)
-        _bigger(who, 16, True)
+        set_font(who, 16, True)
         form.addRow(who)
         self.target = QComboBox()
         for s in targets:
@@ -264,7 +309,7 @@ class MoveDialog(QDialog):
         return str(self.target.currentData()), self.reason.text().strip()
 
 
-class BusScreen(QWidget):
+class BusScreen(Screen):
     """The marshal's screen for one bus at a time."""
 
     SHOWS = ("missing", "present", "all")
@@ -286,24 +331,41 @@ class BusScreen(QWidget):
         # -- the bus and its progress --
         self.roster_combo = QComboBox()
         self.roster_combo.setObjectName("roster")
-        _bigger(self.roster_combo, 18, True)
+        set_font(self.roster_combo, 18, True)
         self.roster_combo.setMinimumHeight(48)
         self.roster_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.roster_combo.activated.connect(self._roster_picked)
         self.roster_label = QLabel()
-        _bigger(self.roster_label, 16)
+        set_font(self.roster_label, 16)
+
+        self.csv_button = QPushButton()
+        self.csv_button.clicked.connect(lambda: self._export_clicked("csv"))
+        self.pdf_button = QPushButton()
+        self.pdf_button.clicked.connect(lambda: self._export_clicked("pdf"))
+        for button in (self.csv_button, self.pdf_button):
+            button.setObjectName("header")  # the main window's header buttons: 15pt
 
         self.progress_label = QLabel("0/0")
         self.progress_label.setObjectName("progress")
-        _bigger(self.progress_label, 64, True)
+        set_font(self.progress_label, PROGRESS_POINTS, True)
         self.progress_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.progress_note = QLabel()
-        _bigger(self.progress_note, 16, True)
+        set_font(self.progress_note, 16, True)
         self.progress_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.progress_note.setWordWrap(True)
         self.message = MessagePanel()
-        self.message.setMaximumHeight(130)
         self.message.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        # Passengers of this bus expected on another bus's list too (hidden when none).
+        self.duplicate_notice = QLabel()
+        self.duplicate_notice.setObjectName("duplicates")
+        self.duplicate_notice.setWordWrap(True)
+        self.duplicate_notice.setStyleSheet(
+            f"QLabel#duplicates {{ background: #fff4d6; color: {theme.INK};"
+            f" border: 2px solid {theme.AMBER}; border-radius: 8px; padding: 4px 10px;"
+            " font-size: 14pt; font-weight: bold; }"
+        )
+        self.duplicate_notice.hide()
+        self.duplicates: dict[str, list[EntryView]] = {}  # booking here → entries elsewhere
 
         # -- the list --
         self.filter_buttons: dict[str, QPushButton] = {}
@@ -313,7 +375,7 @@ class BusScreen(QWidget):
             button = QPushButton()
             button.setCheckable(True)
             button.setStyleSheet(
-                "QPushButton { font-size: 16pt; padding: 8px 14px; }"
+                "QPushButton { font-size: 16pt; padding: 6px 12px; }"
                 f"QPushButton:checked {{ background: {theme.BLUE}; color: white; }}"
             )
             button.clicked.connect(lambda _=False, s=show: self.set_show(s))
@@ -322,6 +384,7 @@ class BusScreen(QWidget):
         self.filter_buttons["missing"].setChecked(True)
         self.search = QLineEdit()
         self.search.setObjectName("search")
+        self.search.setStyleSheet("QLineEdit#search { font-size: 16pt; padding: 4px 8px; }")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.set_query)
 
@@ -332,7 +395,7 @@ class BusScreen(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table.verticalHeader().setDefaultSectionSize(38)
         self.table.setStyleSheet(
             "QTableView { font-size: 16pt; selection-background-color: #1f5fa8;"
             " selection-color: white; }"
@@ -342,12 +405,14 @@ class BusScreen(QWidget):
         header.setSectionResizeMode(RosterEntriesModel.STATE, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.count_label = QLabel()
-        _bigger(self.count_label, 13)
+        set_font(self.count_label, 13)
 
         # -- actions --
         self.tick_button = QPushButton()
         self.tick_button.setObjectName("primary")
         self.tick_button.clicked.connect(self._tick_clicked)
+        self.absent_button = QPushButton()
+        self.absent_button.clicked.connect(self._absent_clicked)
         self.phone_button = QPushButton()
         self.phone_button.clicked.connect(self._phone_clicked)
         self.untick_button = QPushButton()
@@ -357,12 +422,15 @@ class BusScreen(QWidget):
         self.walk_in_button = QPushButton()
         self.walk_in_button.clicked.connect(self._walk_in_clicked)
         self.depart_button = QPushButton()
-        self.depart_button.setMinimumHeight(84)
+        self.depart_button.setMinimumHeight(76)
         self.depart_button.clicked.connect(self._depart_clicked)
 
         top = QHBoxLayout()
         top.addWidget(self.roster_label)
         top.addWidget(self.roster_combo, 1)
+        top.addSpacing(8)
+        top.addWidget(self.csv_button)
+        top.addWidget(self.pdf_button)
         progress_box = QVBoxLayout()
         progress_box.setSpacing(0)
         progress_box.addWidget(self.progress_label)
@@ -379,19 +447,27 @@ class BusScreen(QWidget):
         left.addLayout(filters)
         left.addWidget(self.table, 1)
         left.addWidget(self.count_label)
-        actions = QVBoxLayout()
-        for button in (self.tick_button, self.phone_button, self.untick_button,
-                       self.move_button, self.walk_in_button):  # fmt: skip
-            button.setMinimumHeight(50)
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.depart_button)
+        # two columns of actions beside the list, the departure across both beneath
+        actions = QGridLayout()
+        actions.setSpacing(6)
+        for i, button in enumerate(
+            (self.tick_button, self.absent_button, self.phone_button, self.untick_button,
+             self.move_button, self.walk_in_button)
+        ):  # fmt: skip
+            button.setMinimumHeight(48)
+            button.setStyleSheet(ACTION_STYLE)
+            actions.addWidget(button, i // 2, i % 2)
+        actions.setRowStretch(3, 1)
+        actions.addWidget(self.depart_button, 4, 0, 1, 2)
         body = QHBoxLayout()
         body.addLayout(left, 1)
         body.addLayout(actions)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
         layout.addLayout(top)
         layout.addLayout(head)
+        layout.addWidget(self.duplicate_notice)
         layout.addLayout(body, 1)
 
         self.phone_timer = QTimer(self)
@@ -412,22 +488,23 @@ class BusScreen(QWidget):
         return self.tr("Bus")
 
     # -- language ---------------------------------------------------------------------
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         self.roster_label.setText(self.tr("Bus:"))
         self.search.setPlaceholderText(self.tr("Name, seat or last 4 digits"))
         self.tick_button.setText(self.tr("Tick by hand"))
+        self.absent_button.setText(self.tr("Mark absent"))
         self.untick_button.setText(self.tr("Undo tick"))
         self.move_button.setText(self.tr("Move to another bus"))
         self.walk_in_button.setText(self.tr("Add walk-in"))
+        self.csv_button.setText(self.tr("Manifest CSV"))
+        self.csv_button.setToolTip(self.tr("Save this bus's passenger list for a spreadsheet"))
+        self.pdf_button.setText(self.tr("Manifest PDF"))
+        self.pdf_button.setToolTip(self.tr("Save this bus's passenger list to print and sign"))
         self.model.retranslate()
         self.message.retranslate()
         self._fill_combo()
         self._update_progress()
+        self._update_duplicate_notice()
         self._update_buttons()
 
     # -- reads ------------------------------------------------------------------------
@@ -447,8 +524,10 @@ class BusScreen(QWidget):
         else:
             self.model.refresh()
         self.summary = next((s for s in self._rosters if s.roster_id == self.roster_id), None)
+        self.duplicates = self._find_duplicates()
         self._fill_combo()
         self._update_progress()
+        self._update_duplicate_notice()
         if keep is not None:
             self.select_booking(keep.booking_id)
         self._update_buttons()
@@ -536,6 +615,23 @@ class BusScreen(QWidget):
             self.say(f"已撤销：{entry.name}", f"Tick undone: {entry.name}", theme.AMBER)
         return outcome
 
+    def mark_selected_absent(self, reason: str) -> TickOutcome | None:
+        """The selected missing passenger will not come (called, cancelled, …): absent,
+        with the marshal's reason. They stay on the missing list, marked ✗."""
+        entry = self._selected_or_say()
+        if entry is None:
+            return None
+        outcome = self._run(lambda: self.bus.mark_absent(entry.roster_id, entry.booking_id, reason))
+        if outcome is not None:
+            self.refresh()
+            self.say(
+                f"已标记缺席：{entry.name}",
+                f"Marked absent: {entry.name}",
+                theme.AMBER,
+                reason.strip(),
+            )
+        return outcome
+
     def reveal_selected_phone(self) -> str | None:
         """Show the selected missing passenger's full phone number (recorded)."""
         entry = self._selected_or_say()
@@ -549,9 +645,16 @@ class BusScreen(QWidget):
             return ""
         self.model.reveal(entry.booking_id, phone)
         self.phone_timer.start()
-        seat = " · " + self.tr("seat %1").replace("%1", entry.seat) if entry.seat else ""
         number = spaced_phone(phone)
-        self.say(f"请致电 {number}", f"Call {number}", theme.BLUE, f"{entry.name}{seat}")
+        self.say(
+            f"请致电 {number}",
+            f"Call {number}",
+            theme.BLUE,
+            lambda: (
+                entry.name
+                + (" · " + self.tr("seat %1").replace("%1", entry.seat) if entry.seat else "")
+            ),
+        )
         self.message_timer.stop()  # shown until hidden (the phone timer)
         self._update_buttons()
         return phone
@@ -594,9 +697,11 @@ class BusScreen(QWidget):
                 f"{entry.name} 已转到 {title}",
                 f"{entry.name} moved to {title}",
                 theme.GREEN,
-                self.tr("%1 is now %2 on that bus")
-                .replace("%1", entry.name)
-                .replace("%2", outcome.summary.progress.label()),
+                lambda: (
+                    self.tr("%1 is now %2 on that bus")
+                    .replace("%1", entry.name)
+                    .replace("%2", outcome.summary.progress.label())
+                ),
             )
         return outcome
 
@@ -617,6 +722,52 @@ class BusScreen(QWidget):
                 summary.progress.label(),
             )
         return summary
+
+    def default_manifest_path(self, fmt: str) -> Path:
+        """Where the save dialog proposes the manifest: the data directory's
+        ``manifests`` folder, named by the bus and the time."""
+        roster = re.sub(r"[^\w.-]+", "_", self.roster_id or "roster")
+        stamp = time.strftime("%Y%m%d-%H%M", time.localtime(self.bus.station.now()))
+        return self.bus.station.data_dir / "manifests" / f"manifest-{roster}-{stamp}.{fmt}"
+
+    def export_manifest(self, fmt: str, path: Path) -> Path | None:
+        """Save the shown bus's manifest (``csv`` or ``pdf``) at ``path``, masked as the
+        list shows it; the message says where. Replaces a file the marshal chose to
+        overwrite only once the new one is complete."""
+        if self.roster_id is None:
+            self._no_roster()
+            return None
+        if path.suffix.lower() != f".{fmt}":
+            path = path.with_name(f"{path.name}.{fmt}")
+        roster = self.roster_id
+        found = self._run(lambda: (self.bus.summary(roster), self.bus.entries(roster)))
+        if found is None:
+            return None
+        summary, entries = found
+        part = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            MANIFEST_WRITERS[fmt](part, summary, entries, int(self.bus.station.now()))
+            os.replace(part, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
+            self.say(
+                "无法保存名单", "Cannot save the manifest", theme.RED,
+                f"{path}: {exc.strerror or exc}",
+            )  # fmt: skip
+            return None
+        self.say(
+            f"名单已保存（{fmt.upper()}）",
+            f"Manifest saved ({fmt.upper()})",
+            theme.GREEN,
+            lambda: (
+                self.tr("%1 passengers, names masked: %2")
+                .replace("%1", str(len(entries)))
+                .replace("%2", str(path))
+            ),
+        )
+        return path
 
     # -- buttons: ask, then call the method --------------------------------------------
     def _tick_clicked(self) -> None:
@@ -651,6 +802,42 @@ class BusScreen(QWidget):
         ).ask()
         if reason is not None:
             self.untick_selected(reason)
+
+    def _absent_clicked(self) -> None:
+        entry = self._selected_or_say()
+        if entry is None:
+            return
+        reason = ReasonDialog(
+            self.tr("Mark absent"),
+            self.tr("%1 (seat %2) will not come on this bus. Why?")
+            .replace("%1", entry.name)
+            .replace("%2", entry.seat or "—"),
+            [
+                self.tr("Called: not coming"),
+                self.tr("Cancelled the trip"),
+                self.tr("No answer on the phone"),
+            ],
+            self,
+        ).ask()
+        if reason is not None:
+            self.mark_selected_absent(reason)
+
+    def _export_clicked(self, fmt: str) -> None:
+        if self.roster_id is None:
+            self._no_roster()
+            return
+        kinds = {
+            "csv": self.tr("CSV for a spreadsheet (*.csv)"),
+            "pdf": self.tr("PDF to print (*.pdf)"),
+        }
+        default = self.default_manifest_path(fmt)
+        with contextlib.suppress(OSError):  # the dialog opens anyway, in what exists
+            default.parent.mkdir(parents=True, exist_ok=True)
+        chosen, _kind = QFileDialog.getSaveFileName(
+            self, self.tr("Save the manifest"), str(default), kinds[fmt]
+        )
+        if chosen:
+            self.export_manifest(fmt, Path(chosen))
 
     def _phone_clicked(self) -> None:
         entry = self.selected_entry()
@@ -742,9 +929,22 @@ class BusScreen(QWidget):
         en = f"On board: {entry.name}{seat_en}"
         if walk_in:
             zh, en = f"已加入并上车：{entry.name}", f"Walk-in added: {entry.name}"
+        there = [
+            e for e in self.duplicates.get(entry.booking_id, [])
+            if e.status.state is EntryState.PRESENT
+        ]  # fmt: skip
+        if there:  # the same traveller was ticked on another bus already: say so plainly
+            bus, when = self._title_of(there[0].roster_id), clock(there[0].status.since)
+            self.say(
+                f"{entry.name} 已在 {bus} 上过车（{when}）",
+                f"{entry.name} already boarded {bus} at {when}",
+                theme.AMBER,
+                lambda: self.tr("Ticked here too. Check which bus they take; undo the wrong tick."),
+            )
+            return
         self.say(zh, en, theme.GREEN, outcome.summary.progress.label())
 
-    def say(self, zh: str, en: str, colour: str, detail: str = "") -> None:
+    def say(self, zh: str, en: str, colour: str, detail: Detail = "") -> None:
         """A message for a while (chosen language large), then back to "scan"."""
         self.message.show_message(zh, en, colour, detail)
         self.message_timer.start()
@@ -760,7 +960,9 @@ class BusScreen(QWidget):
             "没有乘车名单",
             "No roster on this station",
             theme.RED,
-            self.tr("Import one (checkpoint-app roster import FILE) or sync with the centre."),
+            lambda: self.tr(
+                "Import one (checkpoint-app roster import FILE) or sync with the centre."
+            ),
         )
 
     def _idle_message(self) -> None:
@@ -771,6 +973,64 @@ class BusScreen(QWidget):
             self.message.show_idle("本车已发车", "This bus has departed")
         else:
             self.message.show_idle("请乘客扫码上车", "Scan each passenger's code or ticket")
+
+    def _title_of(self, roster_id: str) -> str:
+        found = next((s for s in self._rosters if s.roster_id == roster_id), None)
+        return (found.title if found is not None else "") or roster_id
+
+    def _find_duplicates(self) -> dict[str, list[EntryView]]:
+        """Passengers of the shown bus expected on another bus's list too: booking id
+        here → their entries (masked, with their state) on the other buses."""
+        if self.roster_id is None:
+            return {}
+        elsewhere: dict[str, set[tuple[str, str]]] = {}
+        for duplicate in self.bus.duplicates():
+            others = {m for m in duplicate.entries if m[0] != self.roster_id}
+            for roster, booking in duplicate.entries:
+                if roster == self.roster_id and others:
+                    elsewhere.setdefault(booking, set()).update(others)
+        return {
+            booking: [self.bus.entry(r, b) for r, b in sorted(others)]
+            for booking, others in elsewhere.items()
+        }
+
+    def _update_duplicate_notice(self) -> None:
+        if not self.duplicates or self.roster_id is None:
+            self.duplicate_notice.hide()
+            self.duplicate_notice.clear()
+            return
+        here = sorted(
+            (self.bus.entry(self.roster_id, booking) for booking in self.duplicates),
+            key=lambda e: (e.seat, e.booking_id),
+        )
+        named = []
+        for entry in here[:DUPLICATES_NAMED]:
+            buses = []
+            for other in self.duplicates[entry.booking_id]:
+                bus = self._title_of(other.roster_id)
+                if other.status.state is EntryState.PRESENT:
+                    bus = (
+                        self.tr("%1, on board there at %2")
+                        .replace("%1", bus)
+                        .replace("%2", clock(other.status.since))
+                    )
+                buses.append(bus)
+            named.append(
+                self.tr("%1 (seat %2) is also on: %3")
+                .replace("%1", entry.name)
+                .replace("%2", entry.seat or "—")
+                .replace("%3", ", ".join(buses))
+            )
+        text = "⚠ " + self.tr("On another bus's list too (%1): check which bus they take.").replace(
+            "%1", str(len(here))
+        )
+        text += " " + "  ·  ".join(named)
+        if len(here) > DUPLICATES_NAMED:
+            text += "  ·  " + self.tr("and %1 more").replace(
+                "%1", str(len(here) - DUPLICATES_NAMED)
+            )
+        self.duplicate_notice.setText(text)
+        self.duplicate_notice.show()
 
     def _fill_combo(self) -> None:
         self.roster_combo.blockSignals(True)
@@ -804,6 +1064,8 @@ class BusScreen(QWidget):
         else:
             colour = theme.RED if s.departed_at is not None else theme.AMBER
             zh, en = f"还差 {p.missing} 人", f"{p.missing} not on board"
+            if p.absent:
+                zh, en = f"{zh}（{p.absent} 人缺席）", f"{en} ({p.absent} absent)"
         if s.departed_at is not None:
             when = clock(s.departed_at)
             zh, en = f"{zh} · 已于 {when} 发车", f"{en} · departed at {when}"
@@ -844,6 +1106,7 @@ class BusScreen(QWidget):
         state = entry.status.state if entry is not None else None
         missing = state in (EntryState.EXPECTED, EntryState.ABSENT)
         self.tick_button.setEnabled(missing and not departed)
+        self.absent_button.setEnabled(state is EntryState.EXPECTED and not departed)
         self.untick_button.setEnabled(state is EntryState.PRESENT and not departed)
         self.move_button.setEnabled(
             state is not None and state is not EntryState.MOVED and not departed
@@ -863,7 +1126,7 @@ class BusScreen(QWidget):
             text = self.tr("Depart with\n%1 missing…").replace("%1", str(s.progress.missing))
             style = f"background: {theme.AMBER}; color: white; border: none;"
         self.depart_button.setText(text)
-        self.depart_button.setStyleSheet(style)
+        self.depart_button.setStyleSheet(DEPART_STYLE + style)
 
     def _selection_changed(self, *_: Any) -> None:
         entry = self.selected_entry()

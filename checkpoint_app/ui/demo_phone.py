@@ -11,11 +11,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from checkpoint_app.demo_issuer import DemoCode, DemoIssuer
+from checkpoint_app.ui.i18n import pair
 
 REFRESH_MS = 60_000
 
@@ -66,10 +67,26 @@ class DemoPhone(QWidget):
         self.codes = self.issuer.sample_codes(int(time.time()))
         self.choice.blockSignals(True)
         self.choice.clear()
-        self.choice.addItems([c.label for c in self.codes])
+        self.choice.addItems([self.title(c) for c in self.codes])
         self.choice.setCurrentIndex(min(index, len(self.codes) - 1))
         self.choice.blockSignals(False)
         self._show(self.choice.currentIndex())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and self.codes:
+            index = self.choice.currentIndex()
+            self.choice.blockSignals(True)
+            for i, code in enumerate(self.codes):
+                self.choice.setItemText(i, self.title(code))
+            self.choice.blockSignals(False)
+            self.choice.setCurrentIndex(index)
+            self._show(index)
+        super().changeEvent(event)
+
+    @staticmethod
+    def title(code: DemoCode) -> str:
+        """The sample's label in both languages, the chosen one first."""
+        return " / ".join(pair(code.zh, code.label)) if code.zh else code.label
 
     def current(self) -> DemoCode | None:
         index = self.choice.currentIndex()
@@ -80,5 +97,5 @@ class DemoPhone(QWidget):
         if code is None:
             return
         self.picture.setPixmap(qr_pixmap(code.text))
-        self.caption.setText(code.label)
+        self.caption.setText(self.title(code))
         self.code_shown.emit(code.text)

@@ -13,7 +13,6 @@ short transaction per step); decoding happens on the pipeline's threads.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 from typing import Any
@@ -22,12 +21,15 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -36,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from checkpoint_app.domain.journey import IllegalTransition
 from checkpoint_app.domain.temperature import TemperatureError
-from checkpoint_app.services.gate import GateOutcome, GateService
+from checkpoint_app.services.gate import GateOutcome, GateService, LookupMatch
 from checkpoint_app.store.database import StoreError
 from checkpoint_app.ui import theme
 from checkpoint_app.ui.i18n import pair
@@ -81,13 +83,23 @@ class VerdictPanel(QFrame):
             layout.addWidget(label)
         self.action: str | None = None
         self.colour = ""
+        #: Bystander-safe: no colour flood and smaller words; the outcome's colour is a
+        #: stripe on the operator's side only (see :meth:`GateScreen.set_discreet`).
+        self.discreet = False
         #: What is shown (an outcome, or a message's words and colour), to paint it again
         #: in the other order after a language switch.
-        self._shown: GateOutcome | tuple[str, str, str] | None = None
+        self._shown: GateOutcome | tuple[str, str, str, str, str] | None = None
         self.clear()
 
     def _paint(self, colour: str, text_colour: str = "white") -> None:
-        self.colour = colour  # the background shown (tests, screenshots)
+        self.colour = colour  # the outcome's colour (tests, screenshots)
+        if self.discreet:
+            self.setStyleSheet(
+                f"QFrame#verdict {{ background: #eef1f4; border-radius: 14px;"
+                f" border-left: 18px solid {colour}; }}"
+                f"QFrame#verdict QLabel {{ color: {theme.INK}; }}"
+            )
+            return
         self.setStyleSheet(
             f"QFrame#verdict {{ background: {colour}; border-radius: 14px; }}"
             f"QFrame#verdict QLabel {{ color: {text_colour}; }}"
@@ -97,7 +109,8 @@ class VerdictPanel(QFrame):
         """Chinese verdicts are a few characters at 48 pt; longer English ones get smaller
         so they stay on one or two lines."""
         font = self.heading.font()
-        font.setPointSize(44 if len(big) <= 8 else 32 if len(big) <= 16 else 26)
+        size = 44 if len(big) <= 8 else 32 if len(big) <= 16 else 26
+        font.setPointSize(min(size, 22) if self.discreet else size)
         self.heading.setFont(font)
         self.heading.setText(big)
         self.subheading.setText(small)
@@ -107,7 +120,8 @@ class VerdictPanel(QFrame):
         shown = self._shown
         if isinstance(shown, tuple):
             action = self.action
-            self.show_message(*shown)
+            zh, en, colour, holder, why = shown
+            self.show_message(zh, en, colour, holder=holder, why=why)
             self.action = action
         elif shown is not None:
             self.show_outcome(shown)
@@ -127,7 +141,7 @@ class VerdictPanel(QFrame):
         if decision is None:
             return
         action, reason = str(decision.action), str(decision.reason)
-        key = action_key(action, reason)
+        key = action_key(action, reason, decision.needs_temperature)
         big, small = pair(*ACTIONS[key])
         self.action = key
         self._shown = outcome
@@ -172,11 +186,15 @@ class VerdictPanel(QFrame):
         else:
             self._paint(theme.ACTION_COLOURS.get(action, theme.GREY))
 
-    def show_message(self, zh: str, en: str, colour: str = theme.GREY) -> None:
-        self._shown = (zh, en, colour)
+    def show_message(
+        self, zh: str, en: str, colour: str = theme.GREY, *, holder: str = "", why: str = ""
+    ) -> None:
+        self._shown = (zh, en, colour, holder, why)
         self._set_heading(*pair(zh, en))
         for label in (self.reason, self.holder, self.notice):
             label.clear()
+        self.reason.setText(why)
+        self.holder.setText(holder)
         self._paint(colour)
 
 
@@ -195,7 +213,7 @@ class Keypad(QWidget):
             button = QPushButton(key)
             button.setObjectName("keypad")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumSize(84, 46)
+            button.setMinimumSize(76, 42)
             button.clicked.connect(lambda _=False, k=key: self.pressed.emit(k))
             grid.addWidget(button, i // 3, i % 3)
 
@@ -295,10 +313,98 @@ class WedgeFilter(QObject):
         return False
 
 
+class NoPhoneDialog(QDialog):
+    """A traveller without a phone: search the rosters by name or ID suffix, say what was
+    checked (the photo ID), and send them to the secondary check — or type the text of a
+    paper code. After ``exec()``: ``match`` and ``checked``, or ``code_text``."""
+
+    def __init__(self, gate: GateService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.gate = gate
+        self.match: LookupMatch | None = None
+        self.checked = ""
+        self.code_text = ""
+        self._matches: list[LookupMatch] = []
+        self.setWindowTitle(self.tr("No phone"))
+        self.setMinimumWidth(720)
+        layout = QVBoxLayout(self)
+        self.search_label = QLabel(self.tr("Name or last 4 of the ID number:"))
+        self.search = QLineEdit()
+        self.search.setObjectName("lookup")
+        self.search.textChanged.connect(self._search)
+        self.results = QListWidget()
+        self.results.setStyleSheet("font-size: 16pt;")
+        self.results.setMinimumHeight(220)
+        self.results.currentRowChanged.connect(lambda _row: self._update())
+        self.count_label = QLabel()
+        self.checked_label = QLabel(self.tr("What did you check? (e.g. photo ID)"))
+        self.checked_edit = QLineEdit()
+        self.checked_edit.setObjectName("checked")
+        self.checked_edit.textChanged.connect(lambda _text: self._update())
+        self.refer_button = QPushButton(self.tr("Send to secondary check"))
+        self.refer_button.setObjectName("primary")
+        self.refer_button.clicked.connect(self._refer)
+        self.code_button = QPushButton(self.tr("Type a paper code instead"))
+        self.code_button.clicked.connect(self._type_code)
+        cancel = QPushButton(self.tr("Cancel"))
+        cancel.clicked.connect(self.reject)
+        for widget in (
+            self.search_label, self.search, self.results, self.count_label,
+            self.checked_label, self.checked_edit,
+        ):  # fmt: skip
+            layout.addWidget(widget)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.refer_button)
+        buttons.addWidget(self.code_button)
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)
+        self._update()
+
+    def _search(self, text: str) -> None:
+        self._matches = self.gate.lookup(text)
+        self.results.clear()
+        for m in self._matches:
+            seat = self.tr("seat %1").replace("%1", m.seat) if m.seat else ""
+            line = "  ·  ".join(v for v in (m.name, m.id_number, m.roster_title, seat) if v)
+            self.results.addItem(QListWidgetItem(line))
+        if self._matches:
+            self.results.setCurrentRow(0)
+        if text.strip() and not self._matches:
+            self.count_label.setText(
+                self.tr("Not on any roster: type more, or check the spelling.")
+            )
+        else:
+            self.count_label.setText("")
+        self._update()
+
+    def _update(self) -> None:
+        row = self.results.currentRow()
+        self.refer_button.setEnabled(
+            0 <= row < len(self._matches) and bool(self.checked_edit.text().strip())
+        )
+
+    def _refer(self) -> None:
+        row = self.results.currentRow()
+        if not (0 <= row < len(self._matches)) or not self.checked_edit.text().strip():
+            return
+        self.match, self.checked = self._matches[row], self.checked_edit.text().strip()
+        self.accept()
+
+    def _type_code(self) -> None:
+        text, ok = QInputDialog.getText(
+            self, self.tr("No phone"), self.tr("Type the code text (or scan a paper code):")
+        )
+        if ok and text.strip():
+            self.code_text = text.strip()
+            self.accept()
+
+
 class GateScreen(QWidget):
     """The volunteer's screen at a gate."""
 
     outcome_shown = Signal(object)  # GateOutcome, after painting (tests, sounds, benchmark)
+    source_requested = Signal()  # the volunteer wants another camera, a video or images
 
     def __init__(
         self,
@@ -314,6 +420,7 @@ class GateScreen(QWidget):
         self.pending: GateOutcome | None = None
         self.pending_text: str | None = None
         self._hint: str | None = None
+        self.discreet = False
 
         self.preview = Preview()
         self.hint_label = QLabel()
@@ -347,10 +454,16 @@ class GateScreen(QWidget):
         self.problem_label.setStyleSheet(f"color: {theme.RED}; font-size: 15pt;")
         self.problem_label.hide()
 
+        self.source_button = QPushButton()
+        self.source_button.setObjectName("header")
+        self.source_button.clicked.connect(self.source_requested.emit)
         left = QVBoxLayout()
         left.addWidget(self.preview, 1)
         left.addWidget(self.hint_label)
-        left.addWidget(self.camera_label)
+        camera_row = QHBoxLayout()
+        camera_row.addWidget(self.camera_label, 1)
+        camera_row.addWidget(self.source_button)
+        left.addLayout(camera_row)
         right = QVBoxLayout()
         right.addWidget(self.verdict, 3)
         row = QHBoxLayout()
@@ -358,11 +471,17 @@ class GateScreen(QWidget):
         row.addWidget(self.temperature, 1)
         row.addWidget(self.ok_button)
         right.addLayout(row)
-        right.addWidget(self.keypad)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.provisional_button)
-        buttons.addWidget(self.lookup_button)
-        right.addLayout(buttons)
+        # the keypad with the two manual actions beside it (not below: a 1366x768 laptop
+        # with a taskbar leaves ~510 px for the screen)
+        pad = QHBoxLayout()
+        pad.addWidget(self.keypad)
+        actions = QVBoxLayout()
+        for button in (self.provisional_button, self.lookup_button):
+            button.setObjectName("header")
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            actions.addWidget(button)
+        pad.addLayout(actions, 1)
+        right.addLayout(pad)
         right.addWidget(self.problem_label)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -393,7 +512,8 @@ class GateScreen(QWidget):
         self.temperature.setPlaceholderText(self.tr("e.g. 366 or 36.6"))
         self.ok_button.setText(self.tr("Confirm"))
         self.provisional_button.setText(self.tr("Admit on visual check"))
-        self.lookup_button.setText(self.tr("No phone: type code or ID"))
+        self.lookup_button.setText(self.tr("No phone: find by name or ID"))
+        self.source_button.setText(self.tr("Camera…"))
         if self.preview.pixmap() is None or self.preview.pixmap().isNull():
             self.preview.setText(self.tr("No camera picture yet"))
         self.verdict.retranslate()
@@ -449,9 +569,6 @@ class GateScreen(QWidget):
         except StoreError as exc:
             self._store_problem(exc)
             return None
-        if not outcome.display and self.pending.display:
-            # the reading's outcome carries no personal fields: keep showing whose it is
-            outcome = dataclasses.replace(outcome, display=self.pending.display)
         self.temperature.clear()
         self.pending = outcome
         self._show(outcome)
@@ -480,7 +597,7 @@ class GateScreen(QWidget):
         self.pending = None
         self.verdict.show_message(*ACTIONS["provisional"], theme.GREEN)
         self.verdict.action = "provisional"
-        self.play("admit")
+        self._play("admit")
         self.problem_label.clear()
         self.clear_timer.start()
         self._update_buttons()
@@ -488,11 +605,54 @@ class GateScreen(QWidget):
         return outcome
 
     def manual_entry(self) -> None:
-        text, ok = QInputDialog.getText(
-            self, self.tr("No phone"), self.tr("Type the code text (or scan a paper code):")
+        """A traveller without a phone: find them on a roster by name or ID suffix and
+        send them to the secondary check, or type a paper code's text."""
+        dialog = NoPhoneDialog(self.gate, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if dialog.code_text:
+            self.submit_code(dialog.code_text, source="manual")
+        elif dialog.match is not None:
+            self.refer_without_phone(dialog.match, dialog.checked)
+
+    def refer_without_phone(self, match: LookupMatch, checked: str) -> GateOutcome | None:
+        try:
+            outcome = self.gate.refer_without_phone(match, checked)
+        except IllegalTransition as exc:
+            self.problem_label.setText(exc.message)
+            return None
+        except StoreError as exc:
+            self._store_problem(exc)
+            return None
+        self.pending = self.pending_text = None
+        holder = "  ".join(
+            v for v in (outcome.display.get("name"), outcome.display.get("id_number")) if v
         )
-        if ok and text.strip():
-            self.submit_code(text, source="manual")
+        self.verdict.show_message(
+            *ACTIONS["refer"], theme.AMBER, holder=holder,
+            why=" / ".join(pair("无手机，已核对身份", "No phone, identity checked")),
+        )  # fmt: skip
+        self.verdict.action = "refer"
+        self._play("refer")
+        self.problem_label.clear()
+        self.clear_timer.start()
+        self._update_buttons()
+        self.outcome_shown.emit(outcome)
+        return outcome
+
+    # -- settings (the supervisor's) ----------------------------------------------------
+    def set_discreet(self, discreet: bool) -> None:
+        """Bystander-safe mode: the verdict is shown small, its colour only on the
+        operator's side, and every outcome plays the same neutral sound."""
+        self.discreet = discreet
+        self.verdict.discreet = discreet
+        self.verdict.retranslate()
+
+    def set_verdict_seconds(self, seconds: int) -> None:
+        self.clear_timer.setInterval(max(1, int(seconds)) * 1000)
+
+    def _play(self, outcome: str) -> None:
+        self.play("neutral" if self.discreet else outcome)
 
     def clear_verdict(self) -> None:
         if self.temperature.hasFocus() and self.temperature.text():
@@ -510,7 +670,9 @@ class GateScreen(QWidget):
         self.verdict.show_outcome(outcome)
         decision = outcome.decision
         if decision is not None:
-            self.play(action_key(str(decision.action), str(decision.reason)))
+            self._play(
+                action_key(str(decision.action), str(decision.reason), decision.needs_temperature)
+            )
         self.clear_timer.start()
         self._update_buttons()
         self.outcome_shown.emit(outcome)

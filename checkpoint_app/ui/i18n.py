@@ -15,7 +15,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 from checkpoint_app.paths import resource_dir
 
@@ -49,6 +49,13 @@ class Languages:
             if ok:
                 self.app.installTranslator(translator)
                 self._translators.append(translator)
+                # Qt's own words (the Save / Cancel / OK of standard buttons, the file
+                # dialog): from the Qt translations shipped with the binding, if present
+                qt = QTranslator(self.app)
+                qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+                if qt.load("qtbase_zh_CN", qt_dir):
+                    self.app.installTranslator(qt)
+                    self._translators.append(qt)
         self.current = language if ok else Language.EN
         return ok
 

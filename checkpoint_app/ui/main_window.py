@@ -36,7 +36,8 @@ RED_AFTER_S = 72 * 3600
 APP_TEXTS = (
     QT_TRANSLATE_NOOP("MainWindow", "Gate"),
     QT_TRANSLATE_NOOP(
-        "MainWindow", "No camera: use a USB scanner, type the code, or start with --source VIDEO"
+        "MainWindow",
+        "No camera: use a USB scanner, type the code, or press Camera… to scan a video file or an image folder",
     ),
 )
 
@@ -69,6 +70,7 @@ def age_text(seconds: int | None) -> tuple[str, str]:
 class MainWindow(QMainWindow):
     operator_changed = Signal(str)
     language_changed = Signal(str)
+    settings_requested = Signal()
 
     def __init__(
         self,
@@ -116,7 +118,14 @@ class MainWindow(QMainWindow):
         self.mute_button = QPushButton()
         self.mute_button.setCheckable(True)
         self.mute_button.toggled.connect(self._mute)
-        for button in (self.sign_in_button, self.mute_button, self.language_button):
+        self.settings_button = QPushButton()
+        self.settings_button.clicked.connect(self.settings_requested.emit)
+        for button in (
+            self.sign_in_button,
+            self.mute_button,
+            self.language_button,
+            self.settings_button,
+        ):
             button.setObjectName("header")
         top.addWidget(self.title, 1)
         top.addWidget(self.operator_label)
@@ -124,6 +133,7 @@ class MainWindow(QMainWindow):
         top.addWidget(self.sign_in_button)
         top.addWidget(self.mute_button)
         top.addWidget(self.language_button)
+        top.addWidget(self.settings_button)
         outer.addLayout(top)
 
         self.tabs = QTabWidget()
@@ -219,6 +229,7 @@ class MainWindow(QMainWindow):
         language = self.languages.current if self.languages is not None else current()
         self.language_button.setText(LANGUAGE_BUTTON[language])
         self.mute_button.setText(self.tr("Sound off") if self.muted else self.tr("Sound on"))
+        self.settings_button.setText(self.tr("Settings"))
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)
             title = getattr(widget, "tab_title", None)

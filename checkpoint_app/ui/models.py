@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,13 +54,81 @@ def clock(at: int | None) -> str:
     return time.strftime("%H:%M", time.localtime(at)) if at is not None else ""
 
 
-def _bold() -> QFont:
+def bold_font() -> QFont:
     font = QFont()
     font.setBold(True)
     return font
 
 
-class RosterEntriesModel(QAbstractTableModel):
+class RowsTableModel(QAbstractTableModel):
+    """What the tables share (here and in ``review_models``): a flat list of rows
+    (``self._rows``, one query's result), ``COLUMNS`` columns, and horizontal header texts
+    from :meth:`headers`.
+
+    A subclass writes its header texts in its own ``headers()``, with ``self.tr``: lupdate
+    files each ``tr()`` under the class it is written in, so the texts stay in that
+    model's translation context (``RosterEntriesModel``, ``ReferralQueueModel``, …)."""
+
+    COLUMNS = 0
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def headers(self) -> tuple[str, ...]:
+        """The column titles, ``COLUMNS`` of them, in the current language."""
+        raise NotImplementedError(f"{type(self).__name__} must say its column titles")
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Show ``rows`` instead (a model reset)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any | None:
+        """Row ``row``'s item, or None past the rows."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_where(self, matches: Callable[[Any], bool]) -> int | None:
+        """The first row whose item ``matches``, if any."""
+        for i, item in enumerate(self._rows):
+            if matches(item):
+                return i
+        return None
+
+    def item_at(self, index: Index) -> Any | None:
+        """The item of a valid cell's row (None for an index off the table)."""
+        if not index.isValid() or index.parent().isValid():
+            return None
+        if not 0 <= index.column() < self.COLUMNS:
+            return None
+        return self.row_at(index.row())
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.COLUMNS:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.headers()[section]
+        return None
+
+    def retranslate(self) -> None:
+        """The language changed: every header and cell text again."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, self.COLUMNS - 1)
+            )
+
+
+class RosterEntriesModel(RowsTableModel):
     """One roster's passengers as the bus screen lists them (query-backed, paged)."""
 
     SEAT, NAME, ID_NUMBER, PHONE, STATE, BOOKING = range(6)
@@ -119,13 +188,10 @@ class RosterEntriesModel(QAbstractTableModel):
         self.endInsertRows()
 
     def entry(self, row: int) -> EntryView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def row_of(self, booking_id: str) -> int | None:
-        for i, entry in enumerate(self._rows):
-            if entry.booking_id == booking_id:
-                return i
-        return None
+        return self.row_where(lambda entry: entry.booking_id == booking_id)
 
     # -- the one phone shown in full ---------------------------------------------------
     def reveal(self, booking_id: str, phone: str) -> None:
@@ -152,33 +218,19 @@ class RosterEntriesModel(QAbstractTableModel):
             self.dataChanged.emit(index, index)
 
     # -- Qt's model interface ----------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.COLUMNS:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                self.tr("Seat"),
-                self.tr("Name"),
-                self.tr("ID number"),
-                self.tr("Phone"),
-                self.tr("Status"),
-                self.tr("Booking"),
-            )[section]
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return (
+            self.tr("Seat"),
+            self.tr("Name"),
+            self.tr("ID number"),
+            self.tr("Phone"),
+            self.tr("Status"),
+            self.tr("Booking"),
+        )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        entry = self.entry(index.row())
-        if entry is None or not 0 <= index.column() < self.COLUMNS:
+        entry: EntryView | None = self.item_at(index)
+        if entry is None:
             return None
         column, state = index.column(), entry.status.state
         if role == Qt.ItemDataRole.DisplayRole:
@@ -195,7 +247,7 @@ class RosterEntriesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and (
             column == self.STATE or (column == self.PHONE and self.revealed == entry.booking_id)
         ):
-            return _bold()
+            return bold_font()
         if role == Qt.ItemDataRole.ToolTipRole and column == self.STATE and entry.status.reason:
             return entry.status.reason
         if role == Qt.ItemDataRole.UserRole:
@@ -232,18 +284,11 @@ class RosterEntriesModel(QAbstractTableModel):
             )  # type: ignore[call-overload]
             text = "✓ " + self.tr("On board") + " " + at
             return text + (f" ({how})" if how else "")
-        if s.state is EntryState.ABSENT:
-            return "✗ " + self.tr("Absent") + " " + at
+        if s.state is EntryState.ABSENT:  # with the marshal's reason: "no answer", …
+            return "✗ " + self.tr("Absent") + " " + at + (f" · {s.reason}" if s.reason else "")
         if s.state is EntryState.MOVED:
             return "→ " + self.tr("Moved to %1").replace("%1", s.to_roster or "?")
         return "○ " + self.tr("Not on board")
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, self.COLUMNS - 1)
-            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,8 +317,11 @@ SELECT t.traveller, t.since, COALESCE(t.gate, ''), COALESCE(t.reason, ''),
      ORDER BY d.at DESC, d.rowid DESC LIMIT 1),
   (SELECT s.status FROM p_scans s WHERE s.traveller = t.traveller
      ORDER BY s.at DESC, s.rowid DESC LIMIT 1),
-  (SELECT p.data FROM p_scans s JOIN event_pii p ON p.event_id = s.event_id
-     WHERE s.traveller = t.traveller ORDER BY s.at DESC, s.rowid DESC LIMIT 1),
+  COALESCE(
+    (SELECT p.data FROM p_scans s JOIN event_pii p ON p.event_id = s.event_id
+       WHERE s.traveller = t.traveller ORDER BY s.at DESC, s.rowid DESC LIMIT 1),
+    (SELECT p.data FROM p_journey_events j JOIN event_pii p ON p.event_id = j.event_id
+       WHERE j.traveller = t.traveller ORDER BY j.at DESC, j.rowid DESC LIMIT 1)),
   r.celsius, r.fever, r.at
 FROM p_travellers t
 LEFT JOIN p_readings r ON r.event_id = (
@@ -317,7 +365,7 @@ def reason_text(reason: str, *, both: bool = True) -> str:
     return " / ".join(pair(*words)) if both else pair(*words)[0]
 
 
-class ReferralQueueModel(QAbstractTableModel):
+class ReferralQueueModel(RowsTableModel):
     """The secondary check's queue: referred travellers, oldest first."""
 
     SINCE, NAME, ID_NUMBER, WHY, TEMPERATURE, GATE = range(6)
@@ -329,46 +377,27 @@ class ReferralQueueModel(QAbstractTableModel):
         self._rows: list[Referral] = []
 
     def refresh(self) -> None:
-        self.beginResetModel()
-        self._rows = referral_queue(self.station)
-        self.endResetModel()
+        self.set_rows(referral_queue(self.station))
 
     def referral(self, row: int) -> Referral | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def row_of(self, traveller: str) -> int | None:
-        for i, r in enumerate(self._rows):
-            if r.traveller == traveller:
-                return i
-        return None
+        return self.row_where(lambda r: r.traveller == traveller)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.COLUMNS:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                self.tr("Since"),
-                self.tr("Name"),
-                self.tr("ID number"),
-                self.tr("Why"),
-                self.tr("Temperature"),
-                self.tr("Gate"),
-            )[section]
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return (
+            self.tr("Since"),
+            self.tr("Name"),
+            self.tr("ID number"),
+            self.tr("Why"),
+            self.tr("Temperature"),
+            self.tr("Gate"),
+        )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        r = self.referral(index.row())
-        if r is None or not 0 <= index.column() < self.COLUMNS:
+        r: Referral | None = self.item_at(index)
+        if r is None:
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
@@ -378,7 +407,7 @@ class ReferralQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == self.TEMPERATURE and r.fever:
             return QBrush(QColor(theme.RED))
         if role == Qt.ItemDataRole.FontRole and column == self.TEMPERATURE and r.fever:
-            return _bold()
+            return bold_font()
         if role == Qt.ItemDataRole.UserRole:
             return r.traveller
         return None
@@ -405,10 +434,3 @@ class ReferralQueueModel(QAbstractTableModel):
         if colour and r.reason not in ("YELLOW_CODE", "RED_CODE"):
             text += " · " + pair(*colour)[0]
         return text
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, self.COLUMNS - 1)
-            )

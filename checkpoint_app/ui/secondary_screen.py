@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,17 +37,12 @@ from checkpoint_app.ui import theme
 from checkpoint_app.ui.bus_screen import MessagePanel, ReasonDialog
 from checkpoint_app.ui.i18n import pair
 from checkpoint_app.ui.models import Referral, ReferralQueueModel, clock
+from checkpoint_app.ui.screen import Screen, set_font
 
 REFRESH_MS = 5000
 
 
-def _font(widget: QWidget, size: int, bold: bool = False) -> None:
-    font = theme.base_font(size)
-    font.setBold(bold)
-    widget.setFont(font)
-
-
-class SecondaryScreen(QWidget):
+class SecondaryScreen(Screen):
     """The secondary check officer's screen."""
 
     def __init__(self, gate: GateService, *, parent: QWidget | None = None) -> None:
@@ -56,9 +51,9 @@ class SecondaryScreen(QWidget):
         self.model = ReferralQueueModel(gate.station, self)
 
         self.title = QLabel()
-        _font(self.title, 22, True)
+        set_font(self.title, 22, True)
         self.count_label = QLabel()
-        _font(self.count_label, 22, True)
+        set_font(self.count_label, 22, True)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -77,7 +72,7 @@ class SecondaryScreen(QWidget):
         header.setSectionResizeMode(ReferralQueueModel.WHY, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.empty_label = QLabel()
-        _font(self.empty_label, 18)
+        set_font(self.empty_label, 18)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         # -- the selected traveller --
@@ -87,15 +82,15 @@ class SecondaryScreen(QWidget):
             "QFrame#card { background: white; border: 1px solid #c9d1d9; border-radius: 12px; }"
         )
         self.who = QLabel()
-        _font(self.who, 24, True)
+        set_font(self.who, 24, True)
         self.who.setWordWrap(True)
         self.why = QLabel()
-        _font(self.why, 17)
+        set_font(self.why, 17)
         self.why.setWordWrap(True)
         self.reading = QLabel()
-        _font(self.reading, 30, True)
+        set_font(self.reading, 30, True)
         self.temperature_label = QLabel()
-        _font(self.temperature_label, 15)
+        set_font(self.temperature_label, 15)
         self.temperature = QLineEdit()
         self.temperature.setObjectName("temperature")
         self.temperature.setMaxLength(8)
@@ -165,11 +160,6 @@ class SecondaryScreen(QWidget):
         return self.tr("Secondary check")
 
     # -- language ---------------------------------------------------------------------
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         self.title.setText(" / ".join(pair("复核点", "Secondary check")))
         self.temperature_label.setText(self.tr("Re-measure °C"))

@@ -18,6 +18,7 @@ FILES = {
     "remeasure": "remeasure",
     "refer": "refer",
     "deny": "deny",
+    "neutral": "other",  # bystander-safe mode: one sound for every outcome
 }
 
 

@@ -66,8 +66,13 @@ HINTS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def action_key(action: str, reason: str) -> str:
-    """The verdict heading: a first reading that is simply missing says "take temperature"."""
+def action_key(action: str, reason: str, needs_temperature: bool = False) -> str:
+    """The verdict heading. A first reading that is simply missing says "take
+    temperature"; so does a referral that still waits for a reading (an online-only
+    code: measure first, then the volunteer may admit on a visual check), because
+    measuring is what the volunteer does next."""
     if action == "remeasure" and reason == "NO_TEMPERATURE":
+        return "measure"
+    if action == "refer" and needs_temperature:
         return "measure"
     return action

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Final
 
 from PySide6.QtGui import QFont, QFontDatabase
+
+from checkpoint_app.paths import resource_dir
 
 GREEN: Final = "#1b8a3a"
 AMBER: Final = "#d98e04"
@@ -46,6 +49,24 @@ def cjk_family() -> str | None:
         if QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family):
             return family
     return None
+
+
+FONT_SUFFIXES: Final = (".ttf", ".otf", ".ttc")
+
+
+def ensure_cjk_font(font_dir: Path | None = None) -> str | None:
+    """A family that draws Chinese: one installed here, else one shipped in
+    ``resources/fonts`` (the bundle carries one for laptops without CJK fonts), loaded
+    into the application. None when neither exists (Chinese would show as boxes)."""
+    family = cjk_family()
+    if family is not None:
+        return family
+    folder = font_dir if font_dir is not None else resource_dir() / "fonts"
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in FONT_SUFFIXES:
+                QFontDatabase.addApplicationFont(str(path))
+    return cjk_family()
 
 
 def base_font(point_size: int = 14) -> QFont:

@@ -7,7 +7,7 @@ from phi1_factory import base_claims
 from station_factory import Bench
 
 from checkpoint_app.domain.bus import BusProblem, BusRefused, EntryState, TickMethod
-from checkpoint_app.domain.roster import parse_roster_rows
+from checkpoint_app.domain.roster import RosterError, parse_roster_rows
 from checkpoint_app.services.bus import BusService
 from checkpoint_app.store import projections
 from checkpoint_app.store.rosters import import_rosters
@@ -123,6 +123,19 @@ def test_walk_in_and_move_keep_the_counts_right(bench: Bench) -> None:
     assert moved_away.value.code is BusProblem.MOVED
     # re-importing bus 4 keeps the passenger moved there
     load(bench, [["HD-BUS-4", "", "HD4-0001", "张三", "", "", "", ""]])
+    assert bus.summary("HD-BUS-4").progress.label() == "0/2"
+    # a file that gives the moved passenger's booking id to someone else is refused
+    # row by row, and nothing of it is imported
+    events_before = bench.station.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    with pytest.raises(RosterError) as clash:
+        load(
+            bench,
+            [["HD-BUS-4", "", "HD4-0001", "张三", "", "", "", ""],
+             ["HD-BUS-4", "", "HD3-0001", "钱七", "", "", "", ""]],
+        )  # fmt: skip
+    assert [(e.row, e.column) for e in clash.value.errors] == [(3, "booking")]
+    assert "moved here from another bus" in str(clash.value.errors[0])
+    assert bench.station.db.execute("SELECT COUNT(*) FROM events").fetchone()[0] == events_before
     assert bus.summary("HD-BUS-4").progress.label() == "0/2"
     stored = projections.snapshot(bench.station.db)
     with bench.station.use_case():

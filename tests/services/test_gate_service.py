@@ -51,6 +51,7 @@ def test_scan_then_typed_temperature_decides(bench: Bench) -> None:
     assert second.reading is not None and second.reading.celsius == 36.6
     assert [e.kind for e in second.events] == ["temperature", "decision", "journey"]
     assert kinds(bench).count("scan") == 1
+    assert second.display == first.display != {}  # still whose reading it is (masked)
 
 
 def test_fever_is_remeasured_then_referred_and_both_readings_kept(bench: Bench) -> None:
@@ -277,3 +278,49 @@ def test_other_devices_events_merge_in_any_order(
     assert projections.snapshot(bench.station.db) == stored
     assert verify_chain(bench.station.db).ok
     other_station.close()
+
+
+def test_no_phone_lookup_by_name_or_id_suffix_refers_with_masked_holder(bench: Bench) -> None:
+    from phi1_factory import base_claims
+
+    from checkpoint_app.domain.roster import parse_roster_rows
+    from checkpoint_app.store.rosters import import_rosters
+
+    header = ["roster", "title", "booking", "name", "id_number", "phone", "cid", "seat"]
+    rows = [
+        ["HD-BUS-3", "海淀 3号车", "HD3-0001", "王小明", "110101199001011234", "13812340001",
+         "", "1"],
+        ["HD-BUS-3", "海淀 3号车", "HD3-0002", "李四", "110101199202022651", "13812340002",
+         base_claims()["cid"], "2"],
+    ]  # fmt: skip
+    import_rosters(
+        bench.station.log, parse_roster_rows([header, *rows]), source="t.csv", operator="t"
+    )
+    gate = GateService(bench.station, gate="gate 2", operator="小王")
+    assert gate.lookup("  ") == []
+    by_name = gate.lookup("小明")
+    assert [(m.booking_id, m.name, m.id_number) for m in by_name] == [
+        ("HD3-0001", "王**", "110***********1234")
+    ]
+    assert by_name[0].roster_title == "海淀 3号车"
+    assert [m.booking_id for m in gate.lookup("2651")] == ["HD3-0002"]
+    assert gate.lookup("265") == []  # an ID suffix needs four characters
+    assert gate.lookup("nobody") == []
+
+    match = by_name[0]
+    with pytest.raises(IllegalTransition):
+        gate.refer_without_phone(match, "  ")
+    out = gate.refer_without_phone(match, "photo ID checked")
+    assert out.journey.state is JourneyState.REFERRED
+    assert out.traveller == "roster:HD-BUS-3/HD3-0001"
+    assert out.display == {"name": "王**", "id_number": "110***********1234"}
+    journey = out.events[-1]
+    assert journey.kind == "journey" and "王小明" not in journey.payload
+    assert json.loads(journey.payload)["cause"] == "no_phone"
+    assert bench.station.log.pii(journey.event_id) == {
+        "name": "王小明",
+        "id_number": "110101199001011234",
+    }
+    with pytest.raises(IllegalTransition):  # already referred
+        gate.refer_without_phone(match, "photo ID checked")
+    assert verify_chain(bench.station.db).ok

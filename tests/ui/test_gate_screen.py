@@ -173,10 +173,13 @@ def test_provisional_admission_of_an_online_only_code(
 ) -> None:
     screen.submit_code(ONLINE_CODE, source="camera")
     assert not screen.provisional_button.isEnabled()  # a reading first
+    assert screen.verdict.heading.text() == "请测体温"  # what to do next, not "go away"
+    assert "需联网核验的码" in screen.verdict.reason.text()
     assert screen.temperature.hasFocus()
     type_slowly(qtbot, screen.temperature, "366", gap_ms=40)
     qtbot.keyClick(screen.temperature, Qt.Key.Key_Return)
     assert screen.provisional_button.isEnabled()
+    assert screen.verdict.heading.text() == "请到复核点"
     assert "可人工核验后放行" in screen.verdict.notice.text()
     with qtbot.waitSignal(screen.outcome_shown) as shown:
         screen.provisional("看了带照片的证件")
@@ -249,3 +252,61 @@ def test_a_code_shown_to_the_camera_reaches_the_verdict(
     assert screen.preview.pixmap() is not None and not screen.preview.pixmap().isNull()
     scanned = [json.loads(e.payload) for e in bench.station.log.events() if e.kind == "scan"]
     assert [s["source"] for s in scanned] == ["camera"]  # once: the clip repeats it 40 times
+
+
+def test_no_phone_traveller_found_by_id_suffix_is_sent_to_the_secondary_check(
+    qtbot: Any, screen: GateScreen, buses: Bench
+) -> None:
+    from checkpoint_app.ui.gate_screen import NoPhoneDialog
+
+    dialog = NoPhoneDialog(screen.gate, screen)
+    qtbot.addWidget(dialog)
+    dialog.search.setText("没有这个人")
+    assert dialog.results.count() == 0 and dialog.count_label.text()
+    dialog.search.setText("0002")  # 李明's ID number ends in 0002
+    assert dialog.results.count() == 1
+    assert "李*" in dialog.results.item(0).text() and "海淀 3号车" in dialog.results.item(0).text()
+    assert "110101199001010002" not in dialog.results.item(0).text()  # masked
+    assert not dialog.refer_button.isEnabled()  # what was checked is required
+    dialog.checked_edit.setText("身份证已核对")
+    assert dialog.refer_button.isEnabled()
+    qtbot.mouseClick(dialog.refer_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.match is not None
+    with qtbot.waitSignal(screen.outcome_shown) as shown:
+        screen.refer_without_phone(dialog.match, dialog.checked)
+    assert shown.args[0].journey.state is JourneyState.REFERRED
+    assert screen.verdict.action == "refer" and screen.verdict.colour == theme.AMBER
+    assert screen.verdict.heading.text() == "请到复核点"
+    assert screen.verdict.holder.text() == "李*  110***********0002"
+    # a second try says why in plain words instead of a verdict
+    screen.refer_without_phone(dialog.match, "again")
+    assert "refer" in screen.problem_label.text() or screen.problem_label.text()
+    set_current(Language.EN)
+    screen.verdict.retranslate()
+    assert screen.verdict.heading.text() == "Go to secondary check"
+    assert screen.verdict.holder.text() == "李*  110***********0002"
+
+
+def test_bystander_safe_mode_shows_no_colour_flood_and_plays_one_neutral_sound(
+    qtbot: Any, make_screen: Any, bench: Bench
+) -> None:
+    played: list[str] = []
+    screen = make_screen(verdict_seconds=60, play=played.append)
+    screen.set_discreet(True)
+    screen.submit_code(bench.code(sts="red"), source="camera")
+    screen.submit_code(bench.code(sts="green", cid=OTHER_CID), source="camera")
+    assert played == ["neutral", "neutral"]  # nothing a bystander could tell apart
+    assert screen.verdict.colour == theme.BLUE  # the stripe still tells the volunteer
+    assert "border-left" in screen.verdict.styleSheet()
+    assert screen.verdict.heading.font().pointSize() <= 22
+    screen.set_discreet(False)
+    assert "border-left" not in screen.verdict.styleSheet()
+    screen.submit_code(bench.code(sts="red", cid="c" * 26), source="camera")
+    assert played[-1] == "deny"
+
+
+def test_the_verdict_time_is_a_setting(make_screen: Any) -> None:
+    screen = make_screen(verdict_seconds=60)
+    screen.set_verdict_seconds(5)
+    assert screen.clear_timer.interval() == 5000

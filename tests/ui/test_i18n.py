@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QTranslator
 from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
@@ -38,7 +38,7 @@ SOURCES = [
     *sorted((ROOT / "checkpoint_app" / "ui").glob("*.py")),
     ROOT / "checkpoint_app" / "app.py",
 ]
-NO_CAMERA = "No camera: use a USB scanner, type the code, or start with --source VIDEO"
+NO_CAMERA = "No camera: use a USB scanner, type the code, or press Camera… to scan a video file or an image folder"
 
 
 def messages(ts: Path) -> list[tuple[str, str, ET.Element]]:
@@ -85,6 +85,11 @@ def window(qtbot: Any, bench: Bench, languages: Languages) -> Iterator[MainWindo
         made.status_timer.stop()
         screen.clear_timer.stop()
         made.close()
+        made.deleteLater()
+    # delete it now: a window left alive would answer the next test's language change
+    # by reading this test's closed store
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(made)
 
 
 def gate_of(window: MainWindow) -> GateScreen:
@@ -219,3 +224,37 @@ def test_every_string_in_the_code_is_in_the_translation_file(tmp_path: Path) -> 
     in_file = {(c, s) for c, s, _ in messages(TS)}
     assert in_code - in_file == set(), "run bash scripts/translations.sh and translate"
     assert in_file - in_code == set(), "run bash scripts/translations.sh (drops old strings)"
+
+
+def test_a_shipped_font_is_loaded_when_none_installed_draws_chinese(
+    qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QFontDatabase
+
+    from checkpoint_app.ui import theme
+
+    installed = theme.cjk_family()
+    assert installed is not None, "the test machine needs a CJK font (fonts-noto-cjk)"
+    (tmp_path / "NotoSansSC-Regular.otf").write_bytes(b"not really a font")
+    (tmp_path / "README.txt").write_text("licence")
+    loaded: list[str] = []
+    answers = iter([None, installed])
+    monkeypatch.setattr(theme, "cjk_family", lambda: next(answers))
+    monkeypatch.setattr(QFontDatabase, "addApplicationFont", staticmethod(loaded.append))
+    assert theme.ensure_cjk_font(tmp_path) == installed
+    assert loaded == [str(tmp_path / "NotoSansSC-Regular.otf")]  # fonts only, in order
+
+
+def test_qts_own_buttons_speak_chinese_too(languages: Languages) -> None:
+    """Save and Cancel of a standard button box come from Qt's own translation."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    assert languages.set(Language.ZH)
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    texts = {box.button(b).text() for b in (box.StandardButton.Save, box.StandardButton.Cancel)}
+    assert texts == {"保存", "取消"}, texts
+    languages.set(Language.EN)
+    box2 = QDialogButtonBox(QDialogButtonBox.StandardButton.Save)
+    assert box2.button(box2.StandardButton.Save).text() == "Save"

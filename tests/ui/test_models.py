@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt, QTranslator
 from pytestqt.modeltest import ModelTester
 from station_factory import Bench
 
 from checkpoint_app.services.bus import BusService
 from checkpoint_app.services.gate import GateService
-from checkpoint_app.ui.models import ReferralQueueModel, RosterEntriesModel, reason_text
+from checkpoint_app.ui.i18n import translations_dir
+from checkpoint_app.ui.models import (
+    ReferralQueueModel,
+    RosterEntriesModel,
+    RowsTableModel,
+    reason_text,
+)
 
 
 def test_roster_entries_model(
@@ -98,3 +104,35 @@ def test_referral_queue_model(qtmodeltester: ModelTester, bench: Bench) -> None:
 def test_reason_text_falls_back_to_the_words_given() -> None:
     assert "Yellow code" in reason_text("YELLOW_CODE")
     assert reason_text("looked unwell") == "looked unwell"
+
+
+def test_each_model_says_its_headers_in_its_own_translation_context(
+    qapp: QCoreApplication, bench: Bench, buses: Bench
+) -> None:
+    """The shared base class answers headerData; the texts are the models' own tr()
+    strings, so Chinese comes from each model's context (``Since`` is 转入时间 only in
+    the referral queue's), and nothing is filed under the base class."""
+    app = qapp
+    # windows other tests closed (deleteLater) go now: the translator below makes Qt
+    # send a language change to every window still there
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    translator = QTranslator()
+    assert translator.load(str(translations_dir() / "checkpoint_zh_CN.qm"))
+    roster, queue = RosterEntriesModel(BusService(buses.station)), ReferralQueueModel(bench.station)
+    assert isinstance(roster, RowsTableModel) and isinstance(queue, RowsTableModel)
+    english = [roster.headerData(i, Qt.Orientation.Horizontal) for i in range(6)]
+    assert english == ["Seat", "Name", "ID number", "Phone", "Status", "Booking"]
+    app.installTranslator(translator)
+    try:
+        chinese = [roster.headerData(i, Qt.Orientation.Horizontal) for i in range(6)]
+        since = queue.headerData(ReferralQueueModel.SINCE, Qt.Orientation.Horizontal)
+    finally:
+        app.removeTranslator(translator)
+    assert chinese == [
+        translator.translate("RosterEntriesModel", text) for text in english
+    ] and all(c != e for c, e in zip(chinese, english, strict=True))
+    assert since == translator.translate("ReferralQueueModel", "Since") != "Since"
+    assert roster.headerData(0, Qt.Orientation.Vertical) is None
+    assert roster.headerData(6, Qt.Orientation.Horizontal) is None
+    assert roster.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) is None
+    assert all(translator.translate("RowsTableModel", text) == "" for text in english)

@@ -165,3 +165,21 @@ def test_the_queue_refreshes_on_its_timer_when_shown(
     set_current(Language.EN)
     screen.retranslate()
     assert screen.count_label.text().startswith("1 waiting")
+
+
+def test_a_traveller_without_a_phone_is_queued_with_their_masked_name(
+    qtbot: QtBot, buses: Bench, gate: GateService
+) -> None:
+    match = gate.lookup("李明")[0]
+    gate.refer_without_phone(match, "身份证已核对")
+    screen = SecondaryScreen(gate)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    assert screen.model.rowCount() == 1
+    row = [
+        str(screen.model.index(0, c).data(Qt.ItemDataRole.DisplayRole))
+        for c in range(screen.model.columnCount())
+    ]
+    assert "李*" in row and "110***********0002" in row
+    assert any("身份证已核对" in cell for cell in row)
+    assert "李明" not in " ".join(row)
