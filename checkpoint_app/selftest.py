@@ -209,6 +209,11 @@ def step_window(report: Report, workdir: Path) -> str:
             raise StepFailed("the main window rendered nothing")
         if window.sign_in_button.text() != "签到":
             raise StepFailed("the main window is not in Chinese")
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        if box.button(QDialogButtonBox.StandardButton.Cancel).text() != "取消":
+            raise StepFailed("Qt's own Chinese (qtbase_zh_CN.qm) is missing: dialogs say Cancel")
         fonts = f"Chinese font {family}" if family else "NO Chinese font (boxes!)"
         return (
             f"main window {pixmap.width()}x{pixmap.height()} rendered on "

@@ -28,7 +28,14 @@ from pathlib import Path
 from typing import Any
 
 REVIEW_WIDTH, REVIEW_HEIGHT = 1366, 768
-NAMES = ("review-log", "review-counts", "review-sync", "review-integrity")
+NAMES = (
+    "review-log",
+    "review-counts",
+    "review-sync",
+    "review-integrity",
+    "review-unlock",
+    "review-handover",
+)
 GATES = (("南门 1号闸机", "小王"), ("南门 2号闸机", "小李"), ("北门 1号闸机", "小张"))
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉兰海燕晓东春梅文斌林鹏飞宇辉婷雪梅丹琳浩然子轩梓涵欣怡思远"
@@ -217,6 +224,37 @@ def review_shots(shooter: Any) -> None:
         sync.table.selectRow(0)
 
     shooter.shoot("review-sync", prepare=load_sync)
+
+    if shooter.wanted("review-handover"):
+        tab = screen.handover_tab
+        screen.tabs.setCurrentWidget(tab)
+
+        def fill_handover() -> None:
+            tab.by.setText("小王")
+            tab.to.setText("夜班 刘组长")
+            tab.preview_counts = None
+            tab.load_preview()
+            _wait(shooter, lambda: tab.preview_counts is not None)
+
+        shooter.shoot("review-handover", prepare=fill_handover)
+
+    if shooter.wanted("review-unlock"):
+        from checkpoint_app.store.supervisor import SupervisorPin
+        from checkpoint_app.ui.supervisor import UnlockDialog
+
+        station, _review, session = shooter.review_parts
+        pin = SupervisorPin(station.db, station.clock)
+        if not pin.is_set:
+            pin.set_pin("246810")
+        screen.tabs.setCurrentWidget(log)
+
+        def unlock_dialog() -> Any:
+            dialog = UnlockDialog(session.try_pin, window)
+            dialog.pin.setText("1111")  # a wrong PIN: the dialog says so, and how many tries left
+            dialog.submit()
+            return dialog
+
+        shooter.over_window("review-unlock", unlock_dialog)
 
     if shooter.wanted("review-integrity"):
         station = shooter.review_parts[0]

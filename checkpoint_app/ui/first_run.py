@@ -21,13 +21,13 @@ use (events recorded, or enrolled).
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QButtonGroup,
     QFormLayout,
     QLabel,
@@ -211,6 +211,12 @@ class PinPage(_Page):
         self._update_note()
 
 
+class _EnrolRelay(QObject):
+    """Carries the enrolment thread's outcome to the GUI thread (a queued signal)."""
+
+    finished = Signal(object, object)  # Enrolment | None, Exception | None
+
+
 class EnrolPage(_Page):
     def __init__(self, client_factory: Callable[[str], Any], station_name: str) -> None:
         super().__init__()
@@ -242,12 +248,20 @@ class EnrolPage(_Page):
         self.url.textEdited.connect(lambda _text: self.online.setChecked(True))
         self.code.textEdited.connect(lambda _text: self.online.setChecked(True))
         self.enrolled_checkpoint: str | None = None
+        self.busy = False  # an enrolment is under way on its thread
+        self._relay = _EnrolRelay(self)
+        self._relay.finished.connect(self._enrolment_done)
         self.retranslate()
         _message(self.result, "", theme.INK)
 
     def validatePage(self) -> bool:
+        """Enrolment runs on its own thread (a slow or dead network must not freeze the
+        window): this starts it and stays on the page; when it succeeds the wizard moves
+        on by itself, when it fails the page says why."""
         if self.offline.isChecked() or self.enrolled_checkpoint is not None:
             return True
+        if self.busy:
+            return False
         url, code = self.url.text().strip(), self.code.text().strip()
         if not url or not code:
             _message(
@@ -256,45 +270,67 @@ class EnrolPage(_Page):
                 theme.RED,
             )
             return False
+        self._start_enrolment(url, code)
+        return False
+
+    def _start_enrolment(self, url: str, code: str) -> None:
+        self.busy = True
+        self._set_inputs_enabled(False)
         _message(self.result, self.tr("Enrolling…"), theme.INK)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        QApplication.processEvents()
-        try:
-            client = self.client_factory(url)
-            done = enrol(self.station(), client, client.base_url, code, self.station_name)
-        except BadUrl as exc:
-            _message(self.result, self.tr("Wrong address: %1").replace("%1", str(exc)), theme.RED)
-            return False
-        except Refused as exc:
-            _message(
-                self.result,
-                self.tr(
-                    "The central API refused the enrolment: %1. Ask for a new enrolment code."
-                ).replace("%1", str(exc)),
-                theme.RED,
-            )
-            return False
-        except ApiError as exc:
-            _message(
-                self.result,
-                self.tr(
-                    "Cannot reach the central API: %1. Check the address and the network, "
-                    "or stay offline for now."
-                ).replace("%1", str(exc)),
-                theme.RED,
-            )
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
+        factory, name = self.client_factory, self.station_name
+        data_dir, relay = self.station().data_dir, self._relay
+
+        def work() -> None:
+            try:
+                client = factory(url)
+                station = Station(data_dir)  # the thread's own store connection
+                try:
+                    done = enrol(station, client, client.base_url, code, name)
+                finally:
+                    station.close()
+            except Exception as exc:  # reported on the page, whatever it is
+                relay.finished.emit(None, exc)
+            else:
+                relay.finished.emit(done, None)
+
+        threading.Thread(target=work, name="enrol", daemon=True).start()
+
+    def _set_inputs_enabled(self, enabled: bool) -> None:
+        for widget in (self.offline, self.online, self.url, self.code):
+            widget.setEnabled(enabled)
+
+    def _enrolment_done(self, done: Any, exc: Exception | None) -> None:
+        self.busy = False
+        if exc is not None:
+            self._set_inputs_enabled(True)
+            _message(self.result, self._problem(exc), theme.RED)
+            return
         self.enrolled_checkpoint = done.checkpoint_name
         _message(
             self.result,
             self.tr("Enrolled with checkpoint %1.").replace("%1", done.checkpoint_name),
             theme.GREEN,
         )
-        for widget in (self.offline, self.online, self.url, self.code):
-            widget.setEnabled(False)
-        return True
+        wizard = self.wizard()
+        if wizard is not None and wizard.currentPage() is self:
+            wizard.next()
+
+    def _problem(self, exc: Exception) -> str:
+        if isinstance(exc, BadUrl):
+            return self.tr("Wrong address: %1").replace("%1", str(exc))
+        if isinstance(exc, Refused):
+            return self.tr(
+                "The central API refused the enrolment: %1. Ask for a new enrolment code."
+            ).replace("%1", str(exc))
+        if isinstance(exc, ApiError):
+            return self.tr(
+                "Cannot reach the central API: %1. Check the address and the network, "
+                "or stay offline for now."
+            ).replace("%1", str(exc))
+        return self.tr(
+            "Cannot reach the central API: %1. Check the address and the network, "
+            "or stay offline for now."
+        ).replace("%1", f"{type(exc).__name__}: {exc}")
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Central API"))

@@ -432,37 +432,38 @@ depart</source>
 <context>
     <name>EnrolPage</name>
     <message>
-        <location filename="../../checkpoint_app/ui/first_run.py" line="+255"/>
+        <location filename="../../checkpoint_app/ui/first_run.py" line="+269"/>
         <source>Give the central API&apos;s address and the enrolment code, or stay offline.</source>
         <translation>请填写中心接口地址和注册码，或选择暂时离线。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+10"/>
         <source>Enrolling…</source>
         <translation>正在注册…</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+41"/>
         <source>Wrong address: %1</source>
         <translation>地址有误：%1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>The central API refused the enrolment: %1. Ask for a new enrolment code.</source>
         <translation>中心拒绝了注册：%1。请索取新的注册码。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+4"/>
+        <location line="+4"/>
         <source>Cannot reach the central API: %1. Check the address and the network, or stay offline for now.</source>
         <translation>无法连接中心接口：%1。请检查地址和网络，或暂时离线使用。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-20"/>
         <source>Enrolled with checkpoint %1.</source>
         <translation>已注册到检查点 %1。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+25"/>
         <source>Central API</source>
         <translation>中心接口</translation>
     </message>
@@ -819,7 +820,7 @@ depart</source>
 <context>
     <name>LanguagePage</name>
     <message>
-        <location filename="../../checkpoint_app/ui/first_run.py" line="-349"/>
+        <location filename="../../checkpoint_app/ui/first_run.py" line="-385"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -1948,7 +1949,7 @@ depart</source>
 <context>
     <name>StationPage</name>
     <message>
-        <location filename="../../checkpoint_app/ui/first_run.py" line="+134"/>
+        <location filename="../../checkpoint_app/ui/first_run.py" line="+170"/>
         <source>Checkpoint and gate</source>
         <translation>检查点和闸机</translation>
     </message>

@@ -74,6 +74,12 @@ def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     handle.stop()
 
 
+def try_enrolling(qtbot: Any, wizard: FirstRunWizard) -> None:
+    """Next on the enrolment page, and wait for its thread to answer."""
+    wizard.next()
+    qtbot.waitUntil(lambda: not wizard.enrol_page.busy, timeout=30_000)
+
+
 def go_to(wizard: FirstRunWizard, page: int) -> None:
     while wizard.currentId() != page:
         before = wizard.currentId()
@@ -188,7 +194,7 @@ def test_a_pin_already_set_is_left_alone(qtbot: Any, bench: Bench, languages: La
 
 
 def test_enrolment_errors_are_shown_plainly(
-    wizard: FirstRunWizard, central: dict[str, Any], bench: Bench
+    qtbot: Any, wizard: FirstRunWizard, central: dict[str, Any], bench: Bench
 ) -> None:
     go_to(wizard, PAGE_ENROL)
     page = wizard.enrol_page
@@ -199,14 +205,14 @@ def test_enrolment_errors_are_shown_plainly(
 
     page.url.setText("http://192.0.2.1:8750")  # plain http off this machine: refused
     page.code.setText("ABCD-EFGH-JKLM")
-    wizard.next()
+    try_enrolling(qtbot, wizard)
     assert wizard.currentId() == PAGE_ENROL
     assert page.result.text().startswith("地址有误：")
     assert "https" in page.result.text()
 
     page.url.setText(central["url"])
     page.code.setText("WRONG-CODE-0000")
-    wizard.next()
+    try_enrolling(qtbot, wizard)
     assert wizard.currentId() == PAGE_ENROL
     assert page.result.text().startswith("中心拒绝了注册：")
     assert page.result.text().endswith("请索取新的注册码。")
@@ -217,7 +223,7 @@ def test_enrolment_errors_are_shown_plainly(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     page.url.setText(f"http://127.0.0.1:{port}")
-    wizard.next()
+    try_enrolling(qtbot, wizard)
     assert wizard.currentId() == PAGE_ENROL
     assert page.result.text().startswith("无法连接中心接口：")
     assert bench.station.setting(API_URL) is None
@@ -235,7 +241,9 @@ def test_enrolling_with_the_central_api(
     qtbot.keyClicks(page.url, central["url"])
     qtbot.keyClicks(page.code, central["enrolment_code"])
     assert page.online.isChecked()  # typing an address chooses to enrol
-    go_to(wizard, PAGE_STATION)
+    wizard.next()  # enrols on its own thread; the window stays responsive meanwhile
+    assert page.busy and not page.url.isEnabled()
+    qtbot.waitUntil(lambda: wizard.currentId() == PAGE_STATION, timeout=30_000)
     assert page.result.text() == f"已注册到检查点 {central['checkpoint_name']}。"
     station = bench.station
     assert station.setting(API_URL) == central["url"]
