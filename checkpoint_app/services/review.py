@@ -164,8 +164,9 @@ def _row(values: Sequence[Any]) -> LogRow:
     return LogRow(*values)
 
 
-def _where(f: LogFilter) -> tuple[str, list[Any]]:
-    """The WHERE clause (with its parameters) of a filter over ``p_log l``."""
+def _where(f: LogFilter, *, newest_first: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its parameters) of a filter over ``p_log l``;
+    ``newest_first`` for a page read in time order (see the sync states)."""
     clauses: list[str] = []
     params: list[Any] = []
     if f.since is not None:
@@ -182,9 +183,15 @@ def _where(f: LogFilter) -> tuple[str, list[Any]]:
             clauses.append(f"l.{column} IN ({_marks(len(values))})")
             params.extend(values)
     if f.sync_states:  # every event has its event_sync row (appended or received)
+        # For a page: rejected events are few, so find them first; pending and synced
+        # ones are many (pending: the newest, typically), and "+" keeps SQLite from
+        # driving the query by them, so it walks p_log newest first and tests each row
+        # against the set instead of sorting all of them for one page. (A count is
+        # quicker driven by the set.)
+        few = not newest_first or set(f.sync_states) <= {"rejected"}
         clauses.append(
-            "l.event_id IN (SELECT event_id FROM event_sync WHERE sync_state IN "
-            f"({_marks(len(f.sync_states))}))"
+            f"{'' if few else '+'}l.event_id IN (SELECT event_id FROM event_sync "
+            f"WHERE sync_state IN ({_marks(len(f.sync_states))}))"
         )
         params.extend(f.sync_states)
     text = f.text.strip().lower()
@@ -258,7 +265,7 @@ class ReviewService:
         """Events matching ``f``, newest first, ``limit`` of them from ``offset``."""
         if limit <= 0:
             return []
-        where, params = _where(f)
+        where, params = _where(f, newest_first=True)
         rows = self.db.execute(
             _SELECT_ROW + where + _NEWEST_FIRST + " LIMIT ? OFFSET ?",
             [*params, int(limit), max(0, int(offset))],
