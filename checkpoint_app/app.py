@@ -207,7 +207,21 @@ def run_gui(args: argparse.Namespace) -> int:
     supervisor = SupervisorSession(review, idle_ms=settings.autolock_minutes * 60_000)
     from checkpoint_app.ui.review_screen import ReviewScreen
 
-    review_screen = ReviewScreen(review, supervisor)  # its slow work on its own thread
+    def override(traveller: str, target: str, reason: str) -> object:
+        """The supervisor's override from the review: GateService checks the PIN the
+        session holds while unlocked, and records the journey's override."""
+        from checkpoint_app.domain.journey import JourneyState
+
+        return gate.override(
+            traveller,
+            target=JourneyState(target),
+            reason=reason,
+            supervisor=window.operator or "supervisor",
+            pin=supervisor.pin or "",
+        )
+
+    # its slow work on its own thread
+    review_screen = ReviewScreen(review, supervisor, override=override)
     window.add_screen(review_screen, review_screen.tab_title())
     screen.set_discreet(settings.bystander_safe)
     screen.set_verdict_seconds(settings.verdict_seconds)

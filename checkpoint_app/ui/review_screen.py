@@ -45,6 +45,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -53,6 +55,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -61,12 +64,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checkpoint_app.domain.journey import IllegalTransition
 from checkpoint_app.reports.handover import (
     HandoverReport,
     build_handover,
     write_handover_pdf,
     write_handover_xlsx,
 )
+from checkpoint_app.services.gate import NotAuthorised
 from checkpoint_app.services.review import (
     SYNC_STATES,
     Counts,
@@ -194,6 +199,49 @@ def _labelled(text_label: QLabel, widget: QWidget) -> QVBoxLayout:
 # -- the log tab ------------------------------------------------------------------------
 
 
+#: ``(traveller, target, reason)``: the composition root's call of
+#: ``GateService.override`` with the unlocked session's PIN; target ``entered`` or ``denied``.
+OverrideAction = Callable[[str, str, str], object]
+
+
+class OverrideDialog(QDialog):
+    """Let a traveller in, or deny them, against what the journey says: a reason is
+    required."""
+
+    def __init__(self, who: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Supervisor override"))
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        heading = QLabel(self.tr("Override for %1").replace("%1", who))
+        set_font(heading, 16, True)
+        layout.addWidget(heading)
+        self.enter = QRadioButton(self.tr("Let in (entered)"))
+        self.deny = QRadioButton(self.tr("Deny"))
+        self.enter.setChecked(True)
+        for button in (self.enter, self.deny):
+            set_font(button, 15)
+            layout.addWidget(button)
+        layout.addWidget(QLabel(self.tr("Why? (required, kept in the log)")))
+        self.reason_edit = QLineEdit()
+        layout.addWidget(self.reason_edit)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
+        self.reason_edit.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
+
+    def target(self) -> str:
+        return "entered" if self.enter.isChecked() else "denied"
+
+    def reason(self) -> str:
+        return self.reason_edit.text().strip()
+
+
 class LogTab(QWidget):
     """Filters, the paged table, the count and the selected event's detail."""
 
@@ -205,9 +253,11 @@ class LogTab(QWidget):
         session: SupervisorSession,
         initial_range: str = "shift",
         worker: ReviewWorker | None = None,
+        override: OverrideAction | None = None,
     ) -> None:
         super().__init__()
         self.review = review
+        self.override_action = override
         self.session = session
         self.worker = worker
         self.model = LogModel(review, self, count_later=self._count_later if worker else None)
@@ -297,7 +347,19 @@ class LogTab(QWidget):
         related_layout = QVBoxLayout(related)
         related_layout.setContentsMargins(0, 0, 0, 0)
         related_layout.setSpacing(2)
-        related_layout.addWidget(self.related_label)
+        self.override_button = QPushButton()
+        self.override_button.clicked.connect(self.override_traveller)
+        self.override_button.setEnabled(False)
+        self.override_button.setVisible(override is not None)
+        self.override_problem = QLabel()
+        self.override_problem.setWordWrap(True)
+        self.override_problem.setStyleSheet(f"color: {theme.RED};")
+        self.override_problem.hide()
+        related_head = QHBoxLayout()
+        related_head.addWidget(self.related_label, 1)
+        related_head.addWidget(self.override_button)
+        related_layout.addLayout(related_head)
+        related_layout.addWidget(self.override_problem)
         related_layout.addWidget(self.related, 1)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.detail)
@@ -344,6 +406,7 @@ class LogTab(QWidget):
     RANGES = ("shift", "today", "all", "custom")
 
     def retranslate(self) -> None:
+        self.override_button.setText(self.tr("Override…"))
         self._loading = True
         self.range.setToolTip(self.tr("Time"))
         self.since.setToolTip(self.tr("From"))
@@ -587,6 +650,7 @@ class LogTab(QWidget):
                 + "</p>"
             )
             self.related_model.set_rows([])
+            self.override_button.setEnabled(False)
             return
         try:
             d = self.review.detail(event_id, unlocked=self.session.unlocked)
@@ -597,6 +661,35 @@ class LogTab(QWidget):
         self.detail_shown = d
         self.detail.setHtml(self.detail_html(d))
         self.related_model.set_rows(d.related)
+        self.override_button.setEnabled(bool(d.row.traveller))
+
+    def override_traveller(self) -> None:
+        """The supervisor's override of the shown traveller's journey: to entered or
+        denied, with a reason, after the PIN (recorded as a journey ``override``)."""
+        d = self.detail_shown
+        if self.override_action is None or d is None or not d.row.traveller:
+            return
+        if not self.session.unlock(self):
+            return
+        dialog = OverrideDialog(d.row.masked_name or d.row.traveller, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.apply_override(d.row.traveller, dialog.target(), dialog.reason())
+
+    def apply_override(self, traveller: str, target: str, reason: str) -> bool:
+        assert self.override_action is not None
+        try:
+            self.override_action(traveller, target, reason)
+        except (IllegalTransition, NotAuthorised) as exc:
+            message = exc.message if isinstance(exc, IllegalTransition) else str(exc)
+            self.override_problem.setText(message)
+            self.override_problem.show()
+            return False
+        self.override_problem.hide()
+        shown = self.shown_event
+        self.reload()
+        self.show_event(shown)
+        return True
 
     def detail_html(self, d: EventDetail) -> str:
         r = d.row
@@ -1561,10 +1654,12 @@ class ReviewScreen(Screen):
         *,
         worker: ReviewWorker | None = None,
         initial_range: str = "shift",
+        override: OverrideAction | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """``initial_range``: the log's time range until the supervisor picks another
-        (``shift``, ``today``, ``all``)."""
+        (``shift``, ``today``, ``all``); ``override``: the supervisor's override of a
+        traveller's journey (none: the button is hidden)."""
         super().__init__(parent)
         self.review = review
         self.session = session
@@ -1572,7 +1667,7 @@ class ReviewScreen(Screen):
             open_like(review.station), operator=lambda: self.review.operator, parent=self
         )
         self.setStyleSheet(STYLE)
-        self.log_tab = LogTab(review, session, initial_range, self.worker)
+        self.log_tab = LogTab(review, session, initial_range, self.worker, override)
         self.counts_tab = CountsTab(review, self.worker)
         self.sync_tab = SyncTab(review, self.worker)
         self.integrity_tab = IntegrityTab(review, self.worker)

@@ -323,7 +323,7 @@ depart</source>
 <context>
     <name>CountsTab</name>
     <message>
-        <location filename="../../checkpoint_app/ui/review_screen.py" line="+808"/>
+        <location filename="../../checkpoint_app/ui/review_screen.py" line="+901"/>
         <source>Shift or day</source>
         <translation>班次或日期</translation>
     </message>
@@ -846,13 +846,13 @@ depart</source>
 <context>
     <name>LogTab</name>
     <message>
-        <location filename="../../checkpoint_app/ui/review_screen.py" line="-916"/>
-        <location line="+273"/>
+        <location filename="../../checkpoint_app/ui/review_screen.py" line="-946"/>
+        <location line="+303"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location line="-272"/>
+        <location line="-302"/>
         <source>From</source>
         <translation>从</translation>
     </message>
@@ -863,18 +863,18 @@ depart</source>
     </message>
     <message>
         <location line="+25"/>
-        <location line="+247"/>
+        <location line="+277"/>
         <source>Gate / bus</source>
         <translation>闸机/班车</translation>
     </message>
     <message>
-        <location line="-247"/>
-        <location line="+308"/>
+        <location line="-277"/>
+        <location line="+338"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location line="-308"/>
+        <location line="-338"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
@@ -885,23 +885,28 @@ depart</source>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+247"/>
+        <location line="+277"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location line="-247"/>
-        <location line="+283"/>
+        <location line="-277"/>
+        <location line="+313"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location line="-306"/>
+        <location line="-336"/>
         <source>Search: name, last 4 of ID, code or event id</source>
         <translation>搜索：姓名、证件号后4位、码编号或记录编号</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-7"/>
+        <source>Override…</source>
+        <translation>主管改判…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>e.g. 张* or 1234</source>
         <translation>例如 张* 或 1234</translation>
     </message>
@@ -991,7 +996,7 @@ depart</source>
         <translation>在列表中选择一条记录，查看其全部信息。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+68"/>
         <source>Traveller</source>
         <translation>旅客</translation>
     </message>
@@ -1288,6 +1293,34 @@ depart</source>
     </message>
 </context>
 <context>
+    <name>OverrideDialog</name>
+    <message>
+        <location filename="../../checkpoint_app/ui/review_screen.py" line="-596"/>
+        <source>Supervisor override</source>
+        <translation>主管改判</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Override for %1</source>
+        <translation>改判：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Let in (entered)</source>
+        <translation>放行（已进入）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deny</source>
+        <translation>拒绝通行</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Why? (required, kept in the log)</source>
+        <translation>原因（必填，记入日志）</translation>
+    </message>
+</context>
+<context>
     <name>PinPage</name>
     <message>
         <location filename="../../checkpoint_app/ui/first_run.py" line="+42"/>
@@ -1371,7 +1404,7 @@ depart</source>
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../checkpoint_app/ui/review_screen.py" line="+890"/>
+        <location filename="../../checkpoint_app/ui/review_screen.py" line="+1476"/>
         <source>Review</source>
         <translation>审查</translation>
     </message>
@@ -2053,7 +2086,7 @@ depart</source>
 <context>
     <name>SyncTab</name>
     <message>
-        <location filename="../../checkpoint_app/ui/review_screen.py" line="-648"/>
+        <location filename="../../checkpoint_app/ui/review_screen.py" line="-650"/>
         <source>Send again</source>
         <translation>重新发送</translation>
     </message>
@@ -2260,7 +2293,7 @@ depart</source>
         <translation>闸机</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+67"/>
         <source>No camera: use a USB scanner, type the code, or press Camera… to scan a video file or an image folder</source>
         <translation>没有摄像头：请用 USB 扫码枪或手动输入，或点“摄像头…”扫描视频文件或图片文件夹</translation>
     </message>

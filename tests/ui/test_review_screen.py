@@ -661,3 +661,68 @@ def test_summaries_and_times_in_words() -> None:
         "Supervisor override · → entered · health office"
     )
     assert local_time("") == "" and local_time("not a time") == "not a time"
+
+
+# -- the supervisor's override ----------------------------------------------------------
+
+
+def test_an_override_lets_a_referred_traveller_in_after_the_pin(
+    qtbot: QtBot, review: ReviewService, session: SupervisorSession, bench: Bench, shift: Shift
+) -> None:
+    """The override button of the detail pane: the PIN first, then enter or deny with a
+    reason, through the real GateService (which checks the PIN itself)."""
+    from checkpoint_app.domain.journey import JourneyState
+    from checkpoint_app.services.gate import GateService
+    from checkpoint_app.ui.review_screen import OverrideDialog
+
+    gate = GateService(bench.station, gate=GATE_A)
+
+    def override(traveller: str, target: str, reason: str) -> object:
+        return gate.override(
+            traveller, target=JourneyState(target), reason=reason, supervisor="李站长",
+            pin=session.pin or "",
+        )  # fmt: skip
+
+    screen = ReviewScreen(review, session, override=override)
+    qtbot.addWidget(screen)
+    screen.show()
+    log = screen.log_tab
+    log.set_range("all")
+    traveller = shift.referred[0].traveller
+    _select(screen, shift.referred[0].events[0].event_id)
+    assert log.override_button.isVisible() and log.override_button.isEnabled()
+
+    # locked: the override cannot go through without the PIN (GateService refuses)
+    assert not log.apply_override(traveller, "entered", "checked by the doctor")
+    assert log.override_problem.isVisible() and "PIN" in log.override_problem.text()
+    assert gate.journey(traveller).state is JourneyState.REFERRED
+
+    # the dialog wants a reason
+    dialog = OverrideDialog("张**")
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.reason_edit.setText("  ")
+    assert not ok.isEnabled()
+    dialog.deny.setChecked(True)
+    dialog.reason_edit.setText("家属证明")
+    assert ok.isEnabled() and dialog.target() == "denied" and dialog.reason() == "家属证明"
+
+    assert session.try_pin(PIN).ok
+    assert log.apply_override(traveller, "entered", "checked by the doctor")
+    assert not log.override_problem.isVisible()
+    assert gate.journey(traveller).state is JourneyState.ENTERED
+    journey = sql(
+        bench,
+        "SELECT payload FROM events WHERE kind = 'journey' AND operator = '李站长' "
+        "ORDER BY seq DESC LIMIT 1",
+    )
+    assert '"transition":"override"' in journey[0] and '"target":"entered"' in journey[0]
+    # the detail pane lists the override among the traveller's events
+    related = [log.related_model.row_at(i) for i in range(log.related_model.rowCount())]
+    assert any(r is not None and r.action == "override" for r in related)
+    screen.shutdown()
+
+
+def test_without_an_override_action_there_is_no_button(screen: ReviewScreen) -> None:
+    assert not screen.log_tab.override_button.isVisibleTo(screen)
