@@ -164,7 +164,18 @@ def add_review_screen(shooter: Any) -> Any:
         print(f"screenshots: review store: {scans} demo scans in {time.monotonic() - began:.1f} s")
     review = ReviewService(station, operator="李站长")
     session = SupervisorSession(review)
-    screen = ReviewScreen(review, session)
+    from checkpoint_app.domain.journey import JourneyState
+    from checkpoint_app.services.gate import GateService
+
+    gate = GateService(station, operator="李站长")
+
+    def override(traveller: str, target: str, reason: str) -> object:  # as app.py does
+        return gate.override(
+            traveller, target=JourneyState(target), reason=reason, supervisor="李站长",
+            pin=session.pin or "",
+        )  # fmt: skip
+
+    screen = ReviewScreen(review, session, override=override)
     screen.handover_tab.set_operator("李站长")
     shooter.window.add_screen(screen, screen.tab_title())
     shooter.review_parts = (station, review, session)
