@@ -11,7 +11,9 @@ ten minutes ago. :func:`traveller_key` gives a stable, non-personal key per code
 - anything else (a forged or unreadable code, an online-only id, a ticket):
   ``text:<first 32 hex of SHA-256 of the text>`` — the same text is the same key;
 - a traveller without a phone, found by name or ID suffix on a roster:
-  ``roster:<roster id>/<booking id>`` (:func:`roster_key`).
+  ``roster:<roster id>/<booking id>`` (:func:`roster_key`); one on no roster, by the
+  name and ID number the volunteer typed: ``manual:<32 hex of SHA-256>``
+  (:func:`manual_key`: the same person typed again is the same key).
 
 :func:`personal_fields` picks what the code says about the person (name, masked
 document number, date of birth): it goes to the event's separate personal row, never
@@ -61,6 +63,13 @@ def traveller_key(verification: Verification, text: str) -> str:
 def roster_key(roster_id: str, booking_id: str) -> str:
     """The key of a traveller without a phone, found on a roster by name or ID suffix."""
     return f"roster:{roster_id}/{booking_id}"
+
+
+def manual_key(name: str, id_number: str = "") -> str:
+    """The key of a traveller without a phone and on no roster, from what was typed
+    (spaces and case do not matter)."""
+    typed = " ".join(name.split()) + "|" + "".join(id_number.split()).upper()
+    return "manual:" + hashlib.sha256(typed.encode("utf-8")).hexdigest()[:32]
 
 
 def code_id(verification: Verification) -> str | None:

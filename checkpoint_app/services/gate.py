@@ -31,6 +31,7 @@ from typing import Any
 from checkpoint_app.domain.admission import READING_MAX_AGE_S, Decision, decide, journey_transition
 from checkpoint_app.domain.identity import (
     display_fields,
+    manual_key,
     personal_fields,
     roster_key,
     traveller_key,
@@ -460,6 +461,28 @@ class GateService:
             match.traveller, Transition.REFER, reason=f"no phone: {checked.strip()}", at=at,
             pii=pii, extra={"cause": "no_phone", "roster_id": match.roster_id,
                             "booking_id": match.booking_id},
+        )  # fmt: skip
+        return dataclasses.replace(outcome, display=display_fields(pii))
+
+    def refer_unlisted(
+        self, name: str, id_number: str, checked: str, *, at: float | None = None
+    ) -> GateOutcome:
+        """A traveller without a phone and on no roster (most of a railway gate's): the
+        volunteer types the name (and the ID number, if shown) and what was checked;
+        the secondary check decides. Name and ``checked`` are required."""
+        name = " ".join(name.split())
+        id_number = "".join(id_number.split()).upper()
+        traveller = manual_key(name, id_number)
+        if len(name) < 2 or not checked.strip():
+            raise IllegalTransition(
+                JourneyProblem.REASON_REQUIRED,
+                "type the traveller's name and what you checked (e.g. photo ID)",
+                self.journey(traveller),
+            )
+        pii = {k: v for k, v in (("name", name), ("id_number", id_number)) if v}
+        outcome = self._manual(
+            traveller, Transition.REFER, reason=f"no phone, on no roster: {checked.strip()}",
+            at=at, pii=pii, extra={"cause": "no_phone_unlisted"},
         )  # fmt: skip
         return dataclasses.replace(outcome, display=display_fields(pii))
 

@@ -324,6 +324,8 @@ class NoPhoneDialog(QDialog):
         self.match: LookupMatch | None = None
         self.checked = ""
         self.code_text = ""
+        #: (name, ID number) of a traveller on no roster, as typed
+        self.unlisted: tuple[str, str] | None = None
         self._matches: list[LookupMatch] = []
         self.setWindowTitle(self.tr("No phone"))
         self.setMinimumWidth(720)
@@ -337,6 +339,11 @@ class NoPhoneDialog(QDialog):
         self.results.setMinimumHeight(220)
         self.results.currentRowChanged.connect(lambda _row: self._update())
         self.count_label = QLabel()
+        self.count_label.setWordWrap(True)
+        # on no roster: the name is what was searched; the ID number if shown
+        self.id_label = QLabel(self.tr("ID number (if shown):"))
+        self.id_edit = QLineEdit()
+        self.id_edit.setObjectName("id_number")
         self.checked_label = QLabel(self.tr("What did you check? (e.g. photo ID)"))
         self.checked_edit = QLineEdit()
         self.checked_edit.setObjectName("checked")
@@ -350,7 +357,7 @@ class NoPhoneDialog(QDialog):
         cancel.clicked.connect(self.reject)
         for widget in (
             self.search_label, self.search, self.results, self.count_label,
-            self.checked_label, self.checked_edit,
+            self.id_label, self.id_edit, self.checked_label, self.checked_edit,
         ):  # fmt: skip
             layout.addWidget(widget)
         buttons = QHBoxLayout()
@@ -372,23 +379,38 @@ class NoPhoneDialog(QDialog):
             self.results.setCurrentRow(0)
         if text.strip() and not self._matches:
             self.count_label.setText(
-                self.tr("Not on any roster: type more, or check the spelling.")
+                self.tr(
+                    "Not on any roster: check the spelling, or send them to the secondary "
+                    "check with the name as typed."
+                )
             )
         else:
             self.count_label.setText("")
         self._update()
 
+    def _on_no_roster(self) -> bool:
+        return len(" ".join(self.search.text().split())) >= 2 and not self._matches
+
     def _update(self) -> None:
         row = self.results.currentRow()
-        self.refer_button.setEnabled(
-            0 <= row < len(self._matches) and bool(self.checked_edit.text().strip())
-        )
+        checked = bool(self.checked_edit.text().strip())
+        unlisted = self._on_no_roster()
+        self.id_label.setVisible(unlisted)
+        self.id_edit.setVisible(unlisted)
+        self.refer_button.setEnabled(checked and (0 <= row < len(self._matches) or unlisted))
 
     def _refer(self) -> None:
         row = self.results.currentRow()
-        if not (0 <= row < len(self._matches)) or not self.checked_edit.text().strip():
+        checked = self.checked_edit.text().strip()
+        if not checked:
             return
-        self.match, self.checked = self._matches[row], self.checked_edit.text().strip()
+        if 0 <= row < len(self._matches):
+            self.match, self.checked = self._matches[row], checked
+        elif self._on_no_roster():
+            self.unlisted = (self.search.text().strip(), self.id_edit.text().strip())
+            self.checked = checked
+        else:
+            return
         self.accept()
 
     def _type_code(self) -> None:
@@ -614,10 +636,19 @@ class GateScreen(QWidget):
             self.submit_code(dialog.code_text, source="manual")
         elif dialog.match is not None:
             self.refer_without_phone(dialog.match, dialog.checked)
+        elif dialog.unlisted is not None:
+            self.refer_without_phone(dialog.unlisted, dialog.checked)
 
-    def refer_without_phone(self, match: LookupMatch, checked: str) -> GateOutcome | None:
+    def refer_without_phone(
+        self, match: LookupMatch | tuple[str, str], checked: str
+    ) -> GateOutcome | None:
+        """Send a traveller without a phone to the secondary check: found on a roster
+        (``match``), or on none (``(name, ID number)`` as typed)."""
         try:
-            outcome = self.gate.refer_without_phone(match, checked)
+            if isinstance(match, LookupMatch):
+                outcome = self.gate.refer_without_phone(match, checked)
+            else:
+                outcome = self.gate.refer_unlisted(*match, checked)
         except IllegalTransition as exc:
             self.problem_label.setText(exc.message)
             return None

@@ -529,7 +529,7 @@ depart</source>
 <context>
     <name>GateScreen</name>
     <message>
-        <location filename="../../checkpoint_app/ui/gate_screen.py" line="+508"/>
+        <location filename="../../checkpoint_app/ui/gate_screen.py" line="+530"/>
         <source>Gate</source>
         <translation>闸机</translation>
     </message>
@@ -580,7 +580,7 @@ depart</source>
         <translation>核验了什么？（如：带照片的证件、手机上的绿码）</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+120"/>
         <source>%1 °C is too low: measure again.</source>
         <translation>%1 °C 过低：请重新测量。</translation>
     </message>
@@ -1246,18 +1246,23 @@ depart</source>
 <context>
     <name>NoPhoneDialog</name>
     <message>
-        <location filename="../../checkpoint_app/ui/gate_screen.py" line="-369"/>
-        <location line="+68"/>
+        <location filename="../../checkpoint_app/ui/gate_screen.py" line="-398"/>
+        <location line="+88"/>
         <source>No phone</source>
         <translation>无手机</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-85"/>
         <source>Name or last 4 of the ID number:</source>
         <translation>姓名或证件号后4位：</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
+        <source>ID number (if shown):</source>
+        <translation>证件号（如有）：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>What did you check? (e.g. photo ID)</source>
         <translation>核对了什么？（如：身份证）</translation>
     </message>
@@ -1282,12 +1287,12 @@ depart</source>
         <translation>座位 %1</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Not on any roster: type more, or check the spelling.</source>
-        <translation>名单中没有：请多输入几个字，或检查写法。</translation>
+        <location line="+8"/>
+        <source>Not on any roster: check the spelling, or send them to the secondary check with the name as typed.</source>
+        <translation>名单中没有：请检查写法，或按所输姓名送复核点。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+35"/>
         <source>Type the code text (or scan a paper code):</source>
         <translation>输入码的内容（或扫描纸质码）：</translation>
     </message>

@@ -324,3 +324,26 @@ def test_no_phone_lookup_by_name_or_id_suffix_refers_with_masked_holder(bench: B
     with pytest.raises(IllegalTransition):  # already referred
         gate.refer_without_phone(match, "photo ID checked")
     assert verify_chain(bench.station.db).ok
+
+
+def test_no_phone_and_on_no_roster_is_referred_by_the_name_typed(bench: Bench) -> None:
+    gate = GateService(bench.station, gate="gate 2", operator="小王")
+    with pytest.raises(IllegalTransition):
+        gate.refer_unlisted("王", "", "photo ID")  # a name needs two characters
+    with pytest.raises(IllegalTransition):
+        gate.refer_unlisted("王小明", "", " ")  # what was checked is required
+    out = gate.refer_unlisted(" 王小明 ", "11010119900101123x ", "身份证已核对")
+    assert out.journey.state is JourneyState.REFERRED
+    assert out.traveller.startswith("manual:") and "王" not in out.traveller
+    assert out.display == {"name": "王**", "id_number": "110***********123X"}
+    event = out.events[-1]
+    assert json.loads(event.payload)["cause"] == "no_phone_unlisted"
+    assert "王小明" not in event.payload and "123X" not in event.payload
+    assert bench.station.log.pii(event.event_id) == {
+        "name": "王小明",
+        "id_number": "11010119900101123X",
+    }
+    # the same person typed again (other spaces, upper-case X) is the same traveller
+    with pytest.raises(IllegalTransition):
+        gate.refer_unlisted("王小明", " 11010119900101123X", "again")
+    assert verify_chain(bench.station.db).ok

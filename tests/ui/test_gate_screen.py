@@ -310,3 +310,27 @@ def test_the_verdict_time_is_a_setting(make_screen: Any) -> None:
     screen = make_screen(verdict_seconds=60)
     screen.set_verdict_seconds(5)
     assert screen.clear_timer.interval() == 5000
+
+
+def test_no_phone_and_on_no_roster_goes_to_the_secondary_check_by_name(
+    qtbot: Any, screen: GateScreen, buses: Bench
+) -> None:
+    from checkpoint_app.ui.gate_screen import NoPhoneDialog
+
+    dialog = NoPhoneDialog(screen.gate, screen)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.search.setText("李")  # one character: not enough to refer by name
+    dialog.checked_edit.setText("身份证已核对")
+    assert not dialog.id_edit.isVisible()
+    dialog.search.setText("赵铁柱")  # on no roster
+    assert dialog.results.count() == 0 and "secondary check" in dialog.count_label.text()
+    assert dialog.id_edit.isVisible() and dialog.refer_button.isEnabled()
+    dialog.id_edit.setText("110101198808088888")
+    qtbot.mouseClick(dialog.refer_button, Qt.MouseButton.LeftButton)
+    assert dialog.unlisted == ("赵铁柱", "110101198808088888") and dialog.match is None
+    with qtbot.waitSignal(screen.outcome_shown) as shown:
+        screen.refer_without_phone(dialog.unlisted, dialog.checked)
+    assert shown.args[0].journey.state is JourneyState.REFERRED
+    assert screen.verdict.heading.text() == "请到复核点"
+    assert screen.verdict.holder.text() == "赵**  110***********8888"
