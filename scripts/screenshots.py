@@ -76,6 +76,17 @@ def camera_frame(qr_text: str | None, width: int = 1280, height: int = 720) -> t
     return image, corners
 
 
+def centre_on(canvas: Any, shot: Any) -> None:
+    """Draw ``shot`` in the middle of ``canvas`` (a window or dialog on a backdrop)."""
+    from PySide6.QtGui import QPainter
+
+    painter = QPainter(canvas)
+    x = (canvas.width() - shot.width()) // 2
+    y = max(0, (canvas.height() - shot.height()) // 2)
+    painter.drawPixmap(x, y, shot)
+    painter.end()
+
+
 class Shooter:
     """Builds the window once; each shot sets a state and grabs it in both languages."""
 
@@ -186,13 +197,16 @@ class Shooter:
                 prepare()
             self.settle()
             target = widget if widget is not None else self.window
-            pixmap = target.grab()
-            path = self.out / f"{name}-{short}.png"
-            if not pixmap.save(str(path), "PNG", 0):  # 0: smallest file
-                raise SystemExit(f"screenshots: cannot write {path}")
-            self.written.append(path)
-            print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+            self.save(target.grab(), name, short)
         self.set_language(self.Language.ZH)
+
+    def save(self, pixmap: Any, name: str, short: str) -> None:
+        """Write ``<name>-<lang>.png`` (smallest PNG) and say so."""
+        path = self.out / f"{name}-{short}.png"
+        if not pixmap.save(str(path), "PNG", 0):  # 0: smallest file
+            raise SystemExit(f"screenshots: cannot write {path}")
+        self.written.append(path)
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
     def set_language(self, language: Any) -> None:
         if self.languages.current is not language:
@@ -252,16 +266,10 @@ class Shooter:
             shot = dialog.grab()
             painter = QPainter(canvas)
             painter.fillRect(canvas.rect(), QColor(0, 0, 0, 90))
-            x = (canvas.width() - shot.width()) // 2
-            y = max(0, (canvas.height() - shot.height()) // 2)
-            painter.drawPixmap(x, y, shot)
             painter.end()
+            centre_on(canvas, shot)
             dialog.close()
-            path = self.out / f"{name}-{short}.png"
-            if not canvas.save(str(path), "PNG", 0):
-                raise SystemExit(f"screenshots: cannot write {path}")
-            self.written.append(path)
-            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+            self.save(canvas, name, short)
         self.set_language(self.Language.ZH)
 
     def dialog_shots(self) -> None:
@@ -278,7 +286,7 @@ class Shooter:
         self.over_window("gate-settings", lambda: SettingsDialog(self.station, self.window))
 
     def phone_shot(self) -> None:
-        from PySide6.QtGui import QColor, QPainter, QPixmap
+        from PySide6.QtGui import QColor, QPixmap
 
         from checkpoint_app.ui.demo_phone import DemoPhone
 
@@ -294,15 +302,8 @@ class Shooter:
             shot = phone.grab()
             canvas = QPixmap(WIDTH, HEIGHT)
             canvas.fill(QColor("#cfd6dc"))
-            painter = QPainter(canvas)
-            x = (WIDTH - shot.width()) // 2
-            y = max(0, (HEIGHT - shot.height()) // 2)
-            painter.drawPixmap(x, y, shot)
-            painter.end()
-            path = self.out / f"demo-phone-{short}.png"
-            canvas.save(str(path), "PNG", 0)
-            self.written.append(path)
-            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+            centre_on(canvas, shot)
+            self.save(canvas, "demo-phone", short)
         self.set_language(self.Language.ZH)
         phone.close()
 

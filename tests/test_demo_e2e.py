@@ -39,6 +39,12 @@ def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
         return []
 
 
+def count(db: Path, sql: str) -> int:
+    """A ``SELECT COUNT(*)``; 0 while the store or its tables are not there yet."""
+    rows = query(db, sql)
+    return int(rows[0][0]) if rows else 0
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGTERM"), reason="needs POSIX signals")
 def test_demo_runs_end_to_end_with_a_video_as_the_webcam(tmp_path: Path) -> None:
     issuer = DemoIssuer()
@@ -73,17 +79,13 @@ def test_demo_runs_end_to_end_with_a_video_as_the_webcam(tmp_path: Path) -> None
                 json.loads(r[0])["traveller"].split("/")[-1]: json.loads(r[0])["action"]
                 for r in rows
             }
-            synced = (
-                query(db, "SELECT COUNT(*) FROM event_sync WHERE sync_state = 'synced'")[0][0]
-                if db.exists()
-                else 0
-            )
+            synced = count(db, "SELECT COUNT(*) FROM event_sync WHERE sync_state = 'synced'")
             if {green["cid"], red["cid"]} <= set(decided) and synced:
-                pending_decisions = query(
+                pending_decisions = count(
                     db,
                     "SELECT COUNT(*) FROM events e JOIN event_sync s USING (event_id) "
                     "WHERE e.kind = 'decision' AND s.sync_state != 'synced'",
-                )[0][0]
+                )
                 if pending_decisions == 0:
                     break
             time.sleep(0.5)
@@ -102,6 +104,6 @@ def test_demo_runs_end_to_end_with_a_video_as_the_webcam(tmp_path: Path) -> None
     assert code == 0, output
     # the demo central API received the decisions (the sync's own bookkeeping says so,
     # and the central database holds them)
-    central = query(data / "demo" / "demo-central.sqlite3", "SELECT COUNT(*) FROM events")
-    assert central and central[0][0] >= 4, output
+    central = count(data / "demo" / "demo-central.sqlite3", "SELECT COUNT(*) FROM events")
+    assert central >= 4, output
     assert green["nam"] not in output and red["nam"] not in output  # no names in the log

@@ -456,13 +456,11 @@ class GateService:
         ).fetchone()
         if row is None:
             raise ValueError(f"{match.booking_id} is no longer on {match.roster_id}")
-        pii = {k: v for k, v in (("name", row[0]), ("id_number", row[1])) if v}
-        outcome = self._manual(
-            match.traveller, Transition.REFER, reason=f"no phone: {checked.strip()}", at=at,
-            pii=pii, extra={"cause": "no_phone", "roster_id": match.roster_id,
-                            "booking_id": match.booking_id},
+        return self._refer_in_person(
+            match.traveller, f"no phone: {checked.strip()}", row[0], row[1], at=at,
+            extra={"cause": "no_phone", "roster_id": match.roster_id,
+                   "booking_id": match.booking_id},
         )  # fmt: skip
-        return dataclasses.replace(outcome, display=display_fields(pii))
 
     def refer_unlisted(
         self, name: str, id_number: str, checked: str, *, at: float | None = None
@@ -479,11 +477,21 @@ class GateService:
                 "type the traveller's name and what you checked (e.g. photo ID)",
                 self.journey(traveller),
             )
+        return self._refer_in_person(
+            traveller, f"no phone, on no roster: {checked.strip()}", name, id_number, at=at,
+            extra={"cause": "no_phone_unlisted"},
+        )  # fmt: skip
+
+    def _refer_in_person(
+        self, traveller: str, reason: str, name: str, id_number: str, *,
+        extra: dict[str, Any], at: float | None,
+    ) -> GateOutcome:  # fmt: skip
+        """Refer a traveller identified in person (no code): their name and ID number go
+        to the journey event's personal row; the outcome shows them masked."""
         pii = {k: v for k, v in (("name", name), ("id_number", id_number)) if v}
         outcome = self._manual(
-            traveller, Transition.REFER, reason=f"no phone, on no roster: {checked.strip()}",
-            at=at, pii=pii, extra={"cause": "no_phone_unlisted"},
-        )  # fmt: skip
+            traveller, Transition.REFER, reason=reason, at=at, pii=pii, extra=extra
+        )
         return dataclasses.replace(outcome, display=display_fields(pii))
 
     def settle_provisional(

@@ -147,10 +147,11 @@ class Station:
         """The supervisor's settings dialog: write the changed settings and record one
         ``settings_changed`` event (each key's old and new value) in one transaction.
         Nothing is recorded when nothing changed."""
+        before = {key: self.setting(key) for key in changes}
         changed = {
-            key: {"from": self.setting(key), "to": value}
+            key: {"from": before[key], "to": value}
             for key, value in changes.items()
-            if self.setting(key) != value
+            if before[key] != value
         }
         if not changed:
             return None

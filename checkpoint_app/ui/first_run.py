@@ -322,15 +322,11 @@ class EnrolPage(_Page):
             return self.tr(
                 "The central API refused the enrolment: %1. Ask for a new enrolment code."
             ).replace("%1", str(exc))
-        if isinstance(exc, ApiError):
-            return self.tr(
-                "Cannot reach the central API: %1. Check the address and the network, "
-                "or stay offline for now."
-            ).replace("%1", str(exc))
+        detail = str(exc) if isinstance(exc, ApiError) else f"{type(exc).__name__}: {exc}"
         return self.tr(
             "Cannot reach the central API: %1. Check the address and the network, "
             "or stay offline for now."
-        ).replace("%1", f"{type(exc).__name__}: {exc}")
+        ).replace("%1", detail)
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Central API"))

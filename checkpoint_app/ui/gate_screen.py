@@ -53,6 +53,11 @@ WEDGE_MAX_KEY_GAP_S = 0.035
 WEDGE_MIN_CHARS = 8
 
 
+def holder_text(display: dict[str, str]) -> str:
+    """Whose code it is, as the verdict shows it: the masked name and ID number."""
+    return "  ".join(v for v in (display.get("name"), display.get("id_number")) if v)
+
+
 class VerdictPanel(QFrame):
     """The large coloured verdict: what to do, why, and whose code it is (masked)."""
 
@@ -162,10 +167,7 @@ class VerdictPanel(QFrame):
         self.reason.setText(
             "\n".join(line for line in (" · ".join(first), " · ".join(second)) if line)
         )
-        holder = outcome.display
-        self.holder.setText(
-            "  ".join(v for v in (holder.get("name"), holder.get("id_number")) if v)
-        )
+        self.holder.setText(holder_text(outcome.display))
         entry = decision.already_entered
         if entry is not None:
             when = time.strftime("%H:%M", time.localtime(entry.at))
@@ -616,14 +618,7 @@ class GateScreen(QWidget):
         except IllegalTransition as exc:
             self.problem_label.setText(exc.message)
             return None
-        self.pending = None
-        self.verdict.show_message(*ACTIONS["provisional"], theme.GREEN)
-        self.verdict.action = "provisional"
-        self._play("admit")
-        self.problem_label.clear()
-        self.clear_timer.start()
-        self._update_buttons()
-        self.outcome_shown.emit(outcome)
+        self._show_manual(outcome, "provisional", theme.GREEN, sound="admit")
         return outcome
 
     def manual_entry(self) -> None:
@@ -655,20 +650,10 @@ class GateScreen(QWidget):
         except StoreError as exc:
             self._store_problem(exc)
             return None
-        self.pending = self.pending_text = None
-        holder = "  ".join(
-            v for v in (outcome.display.get("name"), outcome.display.get("id_number")) if v
-        )
-        self.verdict.show_message(
-            *ACTIONS["refer"], theme.AMBER, holder=holder,
+        self._show_manual(
+            outcome, "refer", theme.AMBER, sound="refer", holder=holder_text(outcome.display),
             why=" / ".join(pair("无手机，已核对身份", "No phone, identity checked")),
         )  # fmt: skip
-        self.verdict.action = "refer"
-        self._play("refer")
-        self.problem_label.clear()
-        self.clear_timer.start()
-        self._update_buttons()
-        self.outcome_shown.emit(outcome)
         return outcome
 
     # -- settings (the supervisor's) ----------------------------------------------------
@@ -704,6 +689,21 @@ class GateScreen(QWidget):
             self._play(
                 action_key(str(decision.action), str(decision.reason), decision.needs_temperature)
             )
+        self.clear_timer.start()
+        self._update_buttons()
+        self.outcome_shown.emit(outcome)
+
+    def _show_manual(
+        self, outcome: GateOutcome, key: str, colour: str, *, sound: str, holder: str = "",
+        why: str = "",
+    ) -> None:  # fmt: skip
+        """The verdict of a volunteer's own step (no decision of the rules): a provisional
+        admission, a traveller without a phone sent to the secondary check."""
+        self.pending = self.pending_text = None
+        self.verdict.show_message(*ACTIONS[key], colour, holder=holder, why=why)
+        self.verdict.action = key
+        self._play(sound)
+        self.problem_label.clear()
         self.clear_timer.start()
         self._update_buttons()
         self.outcome_shown.emit(outcome)

@@ -453,17 +453,16 @@ depart</source>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+4"/>
         <source>Cannot reach the central API: %1. Check the address and the network, or stay offline for now.</source>
         <translation>无法连接中心接口：%1。请检查地址和网络，或暂时离线使用。</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-16"/>
         <source>Enrolled with checkpoint %1.</source>
         <translation>已注册到检查点 %1。</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+21"/>
         <source>Central API</source>
         <translation>中心接口</translation>
     </message>
@@ -529,7 +528,7 @@ depart</source>
 <context>
     <name>GateScreen</name>
     <message>
-        <location filename="../../checkpoint_app/ui/gate_screen.py" line="+530"/>
+        <location filename="../../checkpoint_app/ui/gate_screen.py" line="+532"/>
         <source>Gate</source>
         <translation>闸机</translation>
     </message>
@@ -580,7 +579,7 @@ depart</source>
         <translation>核验了什么？（如：带照片的证件、手机上的绿码）</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+118"/>
         <source>%1 °C is too low: measure again.</source>
         <translation>%1 °C 过低：请重新测量。</translation>
     </message>
@@ -820,7 +819,7 @@ depart</source>
 <context>
     <name>LanguagePage</name>
     <message>
-        <location filename="../../checkpoint_app/ui/first_run.py" line="-385"/>
+        <location filename="../../checkpoint_app/ui/first_run.py" line="-381"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -1246,7 +1245,7 @@ depart</source>
 <context>
     <name>NoPhoneDialog</name>
     <message>
-        <location filename="../../checkpoint_app/ui/gate_screen.py" line="-398"/>
+        <location filename="../../checkpoint_app/ui/gate_screen.py" line="-396"/>
         <location line="+88"/>
         <source>No phone</source>
         <translation>无手机</translation>
@@ -1987,7 +1986,7 @@ depart</source>
 <context>
     <name>StationPage</name>
     <message>
-        <location filename="../../checkpoint_app/ui/first_run.py" line="+170"/>
+        <location filename="../../checkpoint_app/ui/first_run.py" line="+166"/>
         <source>Checkpoint and gate</source>
         <translation>检查点和闸机</translation>
     </message>

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from station_factory import Bench, make_bench
 
 from checkpoint_app.domain.roster import parse_roster_rows
 from checkpoint_app.store.rosters import import_rosters
+from checkpoint_app.ui.i18n import Language, current, set_current
 
 HEADER = ["roster", "title", "booking", "name", "id_number", "phone", "cid", "seat"]
 #: The test issuer's default holder (郑爽, ID …2651) is passenger HD3-9999.
@@ -52,3 +54,29 @@ def buses(bench: Bench) -> Bench:
 def import_rows(bench: Bench) -> Callable[[list[list[str]]], None]:
     """Import more roster rows (the columns of ``HEADER``) into the bench's station."""
     return lambda rows: load_rosters(bench, rows)
+
+
+@contextmanager
+def chosen_language(language: Language) -> Iterator[None]:
+    """Words that follow the chosen language (the verdict's, the screens' own) in
+    ``language`` for a while, then as they were."""
+    before = current()
+    set_current(language)
+    try:
+        yield
+    finally:
+        set_current(before)
+
+
+@pytest.fixture
+def chinese_first() -> Iterator[None]:
+    """Chinese first, as app.py starts (no translator installed: tr() stays English)."""
+    with chosen_language(Language.ZH):
+        yield
+
+
+@pytest.fixture
+def english_words() -> Iterator[None]:
+    """Decision words follow the chosen language: English (no translator installed)."""
+    with chosen_language(Language.EN):
+        yield

@@ -32,17 +32,11 @@ from station_factory import Bench
 from checkpoint_app.services.bus import BusService
 from checkpoint_app.ui import bus_screen, theme
 from checkpoint_app.ui.bus_screen import BusScreen, MoveDialog, ReasonDialog, WalkInDialog
-from checkpoint_app.ui.i18n import Language, Languages, current, set_current
+from checkpoint_app.ui.i18n import Language, Languages, set_current
 from checkpoint_app.ui.main_window import MainWindow
 from checkpoint_app.ui.models import RosterEntriesModel
 
-
-@pytest.fixture(autouse=True)
-def chinese_first() -> Iterator[None]:
-    before = current()
-    set_current(Language.ZH)
-    yield
-    set_current(before)
+pytestmark = pytest.mark.usefixtures("chinese_first")
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from review_data import GATE_A, GATE_B, PIN, SINCE, UNTIL, Shift, make_shift, ta
 from station_factory import Bench
 
 from checkpoint_app.services.review import LogFilter, ReviewService
-from checkpoint_app.ui.i18n import Language, current, set_current
+from checkpoint_app.ui.i18n import Language, set_current
 from checkpoint_app.ui.review_models import (
     EventRowsModel,
     ListAgesModel,
@@ -35,14 +35,7 @@ from checkpoint_app.ui.review_models import (
 from checkpoint_app.ui.review_screen import ReviewScreen, day_range, shift_range
 from checkpoint_app.ui.supervisor import SupervisorSession, UnlockDialog
 
-
-@pytest.fixture(autouse=True)
-def english_words() -> Iterator[None]:
-    """Decision words follow the chosen language: English here, no translator installed."""
-    before = current()
-    set_current(Language.EN)
-    yield
-    set_current(before)
+pytestmark = pytest.mark.usefixtures("english_words")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ re-measuring, and the verdict that resolves each referral."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,17 +14,11 @@ from checkpoint_app.domain.journey import JourneyState
 from checkpoint_app.services.gate import GateService
 from checkpoint_app.ui import theme
 from checkpoint_app.ui.bus_screen import ReasonDialog
-from checkpoint_app.ui.i18n import Language, current, set_current
+from checkpoint_app.ui.i18n import Language, set_current
 from checkpoint_app.ui.models import ReferralQueueModel
 from checkpoint_app.ui.secondary_screen import SecondaryScreen
 
-
-@pytest.fixture(autouse=True)
-def chinese_first() -> Iterator[None]:
-    before = current()
-    set_current(Language.ZH)
-    yield
-    set_current(before)
+pytestmark = pytest.mark.usefixtures("chinese_first")
 
 
 @pytest.fixture
