@@ -330,7 +330,7 @@ class NoPhoneDialog(QDialog):
         self.unlisted: tuple[str, str] | None = None
         self._matches: list[LookupMatch] = []
         self.setWindowTitle(self.tr("No phone"))
-        self.setMinimumWidth(720)
+        self.setMinimumWidth(900)  # the three buttons' English words at 18 pt, unclipped
         layout = QVBoxLayout(self)
         self.search_label = QLabel(self.tr("Name or last 4 of the ID number:"))
         self.search = QLineEdit()

@@ -334,3 +334,20 @@ def test_no_phone_and_on_no_roster_goes_to_the_secondary_check_by_name(
     assert shown.args[0].journey.state is JourneyState.REFERRED
     assert screen.verdict.heading.text() == "请到复核点"
     assert screen.verdict.holder.text() == "赵**  110***********8888"
+
+
+def test_the_no_phone_dialogs_buttons_are_not_clipped(qtbot: Any, screen: GateScreen) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from checkpoint_app.ui.gate_screen import NoPhoneDialog
+
+    dialog = NoPhoneDialog(screen.gate, screen)
+    dialog.setStyleSheet(theme.STYLE_SHEET)  # the app's 18 pt buttons; English words (no .qm)
+    dialog.setFont(theme.base_font(13))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.resize(dialog.minimumSize())
+    qtbot.wait(10)
+    for button in dialog.findChildren(QPushButton):
+        assert button.width() >= button.sizeHint().width(), button.text()
