@@ -11,11 +11,14 @@ Steps, in order; the first that fails ends the run with exit 1 and names itself:
    whose library is missing is reported and skipped; in the bundle it fails;
 4. ``window``  — build the main window with its screens on the temporary store, load
    the Chinese translation and the sounds, and render it offscreen;
-5. ``modules`` — import every module of the app and of the demo server (a module
+5. ``icu``     — Qt's ICU data (trimmed in the Linux bundle to the root, English and
+   Chinese locales: scripts/icu_trim.py) still sorts Chinese by pinyin and names the
+   time zone in Chinese and English;
+6. ``modules`` — import every module of the app and of the demo server (a module
    the bundle left out fails here);
-6. ``demo``    — ``--demo``'s path: the reference server in this process on 127.0.0.1,
+7. ``demo``    — ``--demo``'s path: the reference server in this process on 127.0.0.1,
    a station enrolled with it over HTTP and one sync pass;
-7. ``libraries`` — print where each native library was loaded from (libzbar,
+8. ``libraries`` — print where each native library was loaded from (libzbar,
    zxing-cpp's extension module, OpenCV, Qt and its plugins). In the bundle every
    one must lie inside it: a system copy loaded instead fails the step.
 
@@ -232,6 +235,25 @@ def step_window(report: Report, workdir: Path) -> str:
         station.close()
 
 
+def step_icu() -> str:
+    """Chinese collation and time-zone names through Qt, i.e. from Qt's ICU data."""
+    from PySide6.QtCore import QCollator, QLocale, QTimeZone
+
+    # pinyin order: 阿 (a) before 波 (bo); by code point (root collation) 波 U+6CE2 first
+    if QCollator(QLocale("zh_CN")).compare("阿", "波") >= 0:
+        raise StepFailed("ICU: no Chinese collation (Qt's ICU data lacks coll/zh)")
+    if not sys.platform.startswith("linux"):
+        # Qt's own ICU (and the trimmed data) is Linux's; Windows names zones in the
+        # system's language only
+        return "Chinese collation (pinyin)"
+    zone = QTimeZone(b"Asia/Shanghai")
+    long_name, standard = QTimeZone.NameType.LongName, QTimeZone.TimeType.StandardTime
+    names = {lang: zone.displayName(standard, long_name, QLocale(lang)) for lang in ("zh_CN", "en")}
+    if names["zh_CN"] != "中国标准时间" or names["en"] != "China Standard Time":
+        raise StepFailed(f"ICU: time-zone names {names} (Qt's ICU data lacks zone/)")
+    return "Chinese collation (pinyin) and time-zone names in Chinese and English"
+
+
 def step_modules(report: Report) -> str:
     """Import every module of the app and of the demo server, as the screens and
     ``--demo`` will: a module left out of the bundle fails here, not in front of a user."""
@@ -383,6 +405,7 @@ def run_self_test(out: TextIO | None = None) -> int:
             ("verify", lambda: step_verify(report, sample)),
             ("decode", lambda: step_decode(report, sample, strict=bundle is not None)),
             ("window", lambda: step_window(report, workdir)),
+            ("icu", step_icu),
             ("modules", lambda: step_modules(report)),
             ("demo", lambda: step_demo(report, workdir)),
             ("libraries", lambda: step_libraries(report, bundle=bundle)),

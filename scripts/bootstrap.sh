@@ -15,9 +15,11 @@ say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 # libzbar0: pyzbar's decoder; xvfb + xauth: a virtual screen for GUI tests and screenshots;
 # fonts-noto-cjk: Chinese text; the libxcb/libgl/egl/xkb/dbus/fontconfig set: Qt's
 # offscreen and xcb platforms; libpulse0/libasound2: Qt Multimedia sounds;
-# fonts-droid-fallback: the small Chinese font build.spec puts in the bundle.
+# fonts-droid-fallback: the small Chinese font build.spec puts in the bundle;
+# binutils (PyInstaller's objdump/readelf/strip) and icu-devtools (icupkg): the bundle
+# build, which trims Qt's ICU data (scripts/icu_trim.py).
 APT_PACKAGES=(
-  python3-venv libzbar0 xvfb xauth fonts-noto-cjk fonts-droid-fallback
+  python3-venv libzbar0 xvfb xauth fonts-noto-cjk fonts-droid-fallback binutils icu-devtools
   libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xfixes0 libxcb-xkb1 libpulse0 libasound2

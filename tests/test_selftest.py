@@ -29,7 +29,7 @@ def test_the_self_test_passes_from_source() -> None:
     lines = run.stdout.splitlines()
     assert lines[0].startswith("checkpoint-app self-test (from source")
     steps = {line.split()[1]: line.split()[0] for line in lines[1:] if line[:4].strip()}
-    for step in ("sample", "store", "verify", "decode", "window", "libraries"):
+    for step in ("sample", "store", "verify", "decode", "window", "icu", "libraries"):
         assert steps.get(step) == "ok", run.stdout
     assert "PHI1 VALID, status green" in run.stdout
     assert "4/4 decoders read the sample" in run.stdout  # libzbar is installed here
