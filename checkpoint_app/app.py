@@ -95,6 +95,24 @@ def open_frame_source(spec: str, on_problem: Any) -> Any:
     return open_source(spec, on_problem=on_problem, realtime=True)  # a video plays like a camera
 
 
+def use_bundled_input_method() -> None:
+    """Linux bundle: a session input method whose Qt plugin the bundle lacks (fcitx)
+    becomes IBus, which fcitx5 also answers (``native.input_method_override``)."""
+    import os
+
+    from checkpoint_app import native
+
+    root = native.bundle_root()
+    if root is None or not sys.platform.startswith("linux"):
+        return
+    plugins = root / "PySide6" / "Qt" / "plugins" / "platforminputcontexts"
+    override = native.input_method_override(os.environ, plugins)
+    if override:
+        requested = os.environ.get("QT_IM_MODULE") or os.environ.get("XMODIFIERS")
+        log.info("input method %s has no plugin in the bundle: using %s", requested, override)
+        os.environ["QT_IM_MODULE"] = override
+
+
 def run_gui(args: argparse.Namespace) -> int:
     import os
 
@@ -119,6 +137,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     if args.portable:
         os.environ["CHECKPOINT_NO_KEYRING"] = "1"
+    use_bundled_input_method()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
 

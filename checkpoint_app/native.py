@@ -131,3 +131,35 @@ def is_inside(path: str | None, folder: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+#: Input-method bridges the bundle carries (build.spec QT_PLUGINS): Qt's key → plugin file.
+BUNDLED_INPUT_METHODS = {
+    "ibus": "libibusplatforminputcontextplugin.so",
+    "compose": "libcomposeplatforminputcontextplugin.so",
+}
+
+
+def input_method_override(env: dict[str, str] | os._Environ[str], plugins: Path) -> str | None:
+    """The ``QT_IM_MODULE`` the bundle should use instead of the session's, or None.
+
+    Chinese desktops on Linux mostly run fcitx5, which sets ``QT_IM_MODULE=fcitx``
+    (or only ``XMODIFIERS=@im=fcitx``). fcitx's Qt plugin is built against the
+    system's Qt and cannot load into the bundle's, and Qt 6 has no XIM: the volunteer
+    could not type a name in Chinese. fcitx5 also answers IBus's protocol (its ibus
+    frontend), which the bundle's IBus bridge speaks; so a requested module the bundle
+    lacks becomes ``ibus`` when that bridge is in PLUGINS (``…/platforminputcontexts``).
+    """
+    requested = env.get("QT_IM_MODULE", "").strip()
+    if not requested:
+        modifiers = env.get("XMODIFIERS", "")
+        if "@im=" not in modifiers:
+            return None
+        requested = modifiers.split("@im=", 1)[1].split()[0].strip()
+        if requested in ("", "ibus", "none"):
+            return None  # IBus: Qt finds it by itself; none: no input method
+    key = requested.lower()
+    bundled = {name for name, file in BUNDLED_INPUT_METHODS.items() if (plugins / file).is_file()}
+    if key in bundled or "ibus" not in bundled:
+        return None
+    return "ibus"
