@@ -97,8 +97,8 @@ def is_dropped(item: str, keep_locales: tuple[str, ...] = KEEP_LOCALES) -> bool:
     return language not in keep_locales
 
 
-def _run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload, no-any-return]
+def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, capture_output=True, text=True, check=False)
 
 
 def extract_package(library: Path, symbol: str, readelf: str) -> bytes:
