@@ -85,8 +85,18 @@ def log_to_file(data_dir: Any) -> None:
         log.warning("cannot write the log in %s: %s", folder, exc.strerror or exc)
         return
     handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
+
+
+class RedactingFormatter(logging.Formatter):
+    """The log file's lines, tracebacks included, through ``masking.redact_text``: an
+    exception's message from a library could carry a code's text, a name or a number."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from checkpoint_app.domain.masking import redact_text
+
+        return redact_text(super().format(record))
 
 
 def open_frame_source(spec: str, on_problem: Any) -> Any:

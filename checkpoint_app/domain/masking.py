@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 MASK = "*"
 
 
@@ -44,3 +46,29 @@ def mask_phone(phone: str) -> str:
 def mask_id_number(number: str) -> str:
     """``420102199001011234`` → ``420***********1234``."""
     return mask_middle(number, 3, 4)
+
+
+# A health code's text (it carries the holder's name and ID): the prefix stays.
+_CODE_TEXT = re.compile(r"\b(PHI1:|HC1:)[^\s'\"]+")
+# Resident ID numbers (18 characters, or the old 15 digits) and mainland mobile numbers,
+# not inside a longer run of letters and digits (a hash, a device id).
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+_CJK_RUN = re.compile("[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]{2,}")
+
+
+def redact_text(text: str) -> str:
+    """Mask what looks like personal data in free text bound for a log file.
+
+    The app's own log lines carry none; this is the net under them for text that
+    comes from elsewhere: an exception's message, a library's warning. Health-code
+    texts become ``PHI1:<312 chars>``, ID and mobile numbers are masked as on screen,
+    and every run of Chinese characters as a name (``张三`` → ``张*``). A name in Latin
+    letters cannot be told from other words and is not caught.
+    """
+    text = _CODE_TEXT.sub(
+        lambda m: f"{m.group(1)}<{len(m.group(0)) - len(m.group(1))} chars>", text
+    )
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
+    text = _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
+    return _CJK_RUN.sub(lambda m: mask_name(m.group(0)), text)
