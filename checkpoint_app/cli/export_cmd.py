@@ -15,6 +15,30 @@ from checkpoint_app.store.event_log import utc_timestamp
 from checkpoint_app.store.export import FORMATS, export_rows, write_export
 
 
+def record_export(
+    args: argparse.Namespace,
+    what: str,
+    fmt: str,
+    *,
+    rows: int,
+    masked: bool,
+    roster_id: str | None = None,
+) -> None:
+    """One ``data_exported`` event for a file just written (Station.record_export)."""
+    from checkpoint_app.services.station import ConfigError, open_station
+
+    try:
+        station = open_station(resolve_data_dir(args))
+    except (ConfigError, StoreError) as exc:
+        raise UsageError(f"{args.out} was written but not recorded in the log: {exc}") from None
+    try:
+        station.record_export(
+            what, fmt, rows=rows, masked=masked, operator=args.operator, roster_id=roster_id
+        )
+    finally:
+        station.close()
+
+
 def run_export(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
@@ -33,12 +57,18 @@ def run_export(args: argparse.Namespace) -> int:
     path = store_path(resolve_data_dir(args))
     try:
         db = open_database(path)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    try:
         unmasked = unlock(db, args.pin)
         count = write_export(export_rows(db, since=since, unmasked=unmasked), out, fmt)
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    finally:
+        db.close()
+    record_export(args, "log", fmt, rows=count, masked=not unmasked)
     line = {"export": str(out), "format": fmt, "events": count, "masked": not unmasked}
     utf8_stdout().write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
     return EXIT_OK

@@ -190,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     roster_manifest.add_argument("out", metavar="OUT", help="the new .csv or .pdf file")
     roster_manifest.add_argument("--format", choices=["csv", "pdf"], help="default: from OUT")
     roster_manifest.add_argument("--pin", metavar="PIN", help="the supervisor PIN: unmasked")
+    roster_manifest.add_argument(
+        "--operator", default="cli", help="who exports it (recorded in the log)"
+    )
 
     export = sub.add_parser(
         "export",
@@ -207,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["jsonl", "csv", "xlsx"], help="default: from OUT's suffix, else jsonl"
     )
     export.add_argument("--pin", metavar="PIN", help="the supervisor PIN: export unmasked")
+    export.add_argument("--operator", default="cli", help="who exports it (recorded in the log)")
 
     log = sub.add_parser("log", help="the event log: verify its hash chain")
     log_sub = log.add_subparsers(

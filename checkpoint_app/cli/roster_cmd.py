@@ -118,6 +118,14 @@ def run_roster_manifest(args: argparse.Namespace) -> int:
         raise UsageError(f"{exc.message} ('checkpoint-app roster status' lists them)") from None
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    station.record_export(
+        "manifest",
+        fmt,
+        rows=len(entries),
+        masked=not unmasked,
+        operator=args.operator,
+        roster_id=summary.roster_id,
+    )
     _print(
         {
             "manifest": str(out),

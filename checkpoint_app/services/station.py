@@ -162,6 +162,26 @@ class Station:
                 "settings_changed", {"changed": changed}, operator=operator, at=self.now()
             )
 
+    def record_export(
+        self,
+        what: str,
+        fmt: str,
+        *,
+        rows: int,
+        masked: bool,
+        operator: str,
+        roster_id: str | None = None,
+    ) -> Event:
+        """A file of the station's data was written (``what``: ``log`` or ``manifest``):
+        one ``data_exported`` event, so the review shows who took what off the device
+        and whether it held personal data unmasked. Recorded after the file is complete;
+        the file name is not recorded (it may name a person or a home folder)."""
+        payload: dict[str, object] = {"what": what, "format": fmt, "rows": rows, "masked": masked}
+        if roster_id is not None:
+            payload["roster_id"] = roster_id
+        with self.use_case() as rec:
+            return rec.record("data_exported", payload, operator=operator, at=self.now())
+
     def configure(self, *, checkpoint: str | None = None, gate: str | None = None) -> None:
         if checkpoint is not None:
             self.set_setting(_META_CHECKPOINT, checkpoint.strip() or DEFAULT_CHECKPOINT)

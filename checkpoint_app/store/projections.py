@@ -187,6 +187,11 @@ def log_summary(kind: str, data: Mapping[str, Any]) -> str:
     elif kind == "settings_changed":
         changed = get("changed")
         text = "settings: " + ", ".join(sorted(changed)) if isinstance(changed, dict) else ""
+    elif kind == "data_exported":
+        text = _join(
+            get("what"), get("roster_id"), get("format"), f"{get('rows')} rows",
+            "masked" if get("masked") else "UNMASKED",
+        )  # fmt: skip
     elif kind.startswith("supervisor_"):
         text = _join(get("outcome"), get("reason"))
     else:

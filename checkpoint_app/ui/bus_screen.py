@@ -757,6 +757,15 @@ class BusScreen(Screen):
                 f"{path}: {exc.strerror or exc}",
             )  # fmt: skip
             return None
+        station = self.bus.station
+        recorded = self._run(
+            lambda: station.record_export(
+                "manifest", fmt, rows=len(entries), masked=True,
+                operator=self.bus.operator, roster_id=roster,
+            )
+        )  # fmt: skip
+        if recorded is None:  # saved, but the log could not say so: the red message stays
+            return path
         self.say(
             f"名单已保存（{fmt.upper()}）",
             f"Manifest saved ({fmt.upper()})",

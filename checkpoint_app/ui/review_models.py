@@ -49,6 +49,8 @@ KIND_LABELS: dict[str, str] = {
     "supervisor_locked": QT_TRANSLATE_NOOP("ReviewTexts", "Supervisor locked"),
     "sync_reviewed": QT_TRANSLATE_NOOP("ReviewTexts", "Sync problem reviewed"),
     "shift_handed_over": QT_TRANSLATE_NOOP("ReviewTexts", "Shift handed over"),
+    "settings_changed": QT_TRANSLATE_NOOP("ReviewTexts", "Settings changed"),
+    "data_exported": QT_TRANSLATE_NOOP("ReviewTexts", "Data exported"),
 }
 
 #: Journey transitions and roster marks (decision actions come from ``texts.ACTIONS``).

@@ -15,18 +15,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+284"/>
+        <location line="+293"/>
         <source>Tick by hand</source>
         <translation>手动登记</translation>
     </message>
     <message>
-        <location line="-282"/>
-        <location line="+302"/>
+        <location line="-291"/>
+        <location line="+311"/>
         <source>Undo tick</source>
         <translation>撤销登记</translation>
     </message>
     <message>
-        <location line="-301"/>
+        <location line="-310"/>
         <source>Move to another bus</source>
         <translation>换到其他车</translation>
     </message>
@@ -42,12 +42,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+316"/>
+        <location line="+325"/>
         <source>Mark absent</source>
         <translation>标记缺席</translation>
     </message>
     <message>
-        <location line="-312"/>
+        <location line="-321"/>
         <source>Manifest CSV</source>
         <translation>导出名单 CSV</translation>
     </message>
@@ -77,7 +77,7 @@
         <translation>%1 已换过去，那辆车现在 %2</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+73"/>
         <source>%1 passengers, names masked: %2</source>
         <translation>%1 名乘客，个人信息已打码：%2</translation>
     </message>
@@ -832,7 +832,7 @@ depart</source>
 <context>
     <name>ListAgesModel</name>
     <message>
-        <location filename="../../checkpoint_app/ui/review_models.py" line="+447"/>
+        <location filename="../../checkpoint_app/ui/review_models.py" line="+449"/>
         <source>Cached list</source>
         <translation>缓存清单</translation>
     </message>
@@ -1222,7 +1222,7 @@ depart</source>
 <context>
     <name>MoveDialog</name>
     <message>
-        <location filename="../../checkpoint_app/ui/bus_screen.py" line="-844"/>
+        <location filename="../../checkpoint_app/ui/bus_screen.py" line="-853"/>
         <source>Move to another bus</source>
         <translation>换到其他车</translation>
     </message>
@@ -1461,7 +1461,7 @@ depart</source>
 <context>
     <name>ReviewTexts</name>
     <message>
-        <location filename="../../checkpoint_app/ui/review_models.py" line="-409"/>
+        <location filename="../../checkpoint_app/ui/review_models.py" line="-411"/>
         <source>Code scanned</source>
         <translation>扫码</translation>
     </message>
@@ -1529,6 +1529,16 @@ depart</source>
         <location line="+1"/>
         <source>Shift handed over</source>
         <translation>班次交接</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings changed</source>
+        <translation>设置已更改</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Data exported</source>
+        <translation>数据已导出</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2292,7 +2302,7 @@ depart</source>
 <context>
     <name>window</name>
     <message>
-        <location filename="../../checkpoint_app/app.py" line="+190"/>
+        <location filename="../../checkpoint_app/app.py" line="+219"/>
         <source>Gate</source>
         <translation>闸机</translation>
     </message>

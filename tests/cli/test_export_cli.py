@@ -79,7 +79,35 @@ def test_since_and_csv_and_xlsx(tmp_path: Path) -> None:
     assert run_cli("export", str(book_path), data_dir=tmp_path).code == 0
     sheet = load_workbook(book_path, read_only=True).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
-    assert len(values) == 4 and values[1][7] == "王*"
+    # the three events, and the CSV export's own record
+    assert len(values) == 5 and values[1][7] == "王*" and values[4][1] == "data_exported"
+
+
+def test_every_export_is_recorded_in_the_log(tmp_path: Path) -> None:
+    _record(tmp_path)
+    masked = tmp_path / "masked.jsonl"
+    assert run_cli("export", str(masked), data_dir=tmp_path).code == 0
+    full = tmp_path / "full.csv"
+    assert (
+        run_cli(
+            "export", str(full), "--pin", "2580", "--operator", "李主管", data_dir=tmp_path
+        ).code
+        == 0
+    )
+    refused = run_cli("export", str(tmp_path / "x.jsonl"), "--pin", "0000", data_dir=tmp_path)
+    assert refused.code == 2
+    check = tmp_path / "check.jsonl"
+    assert run_cli("export", str(check), data_dir=tmp_path).code == 0
+    exports = [
+        (line["operator"], line["payload"])
+        for line in map(json.loads, check.read_text(encoding="utf-8").splitlines())
+        if line["kind"] == "data_exported"
+    ]
+    assert exports == [
+        ("cli", {"what": "log", "format": "jsonl", "rows": 3, "masked": True}),
+        ("李主管", {"what": "log", "format": "csv", "rows": 4, "masked": False}),
+    ]
+    assert "masked.jsonl" not in check.read_text(encoding="utf-8")  # no file names
 
 
 def test_existing_output_is_never_overwritten(tmp_path: Path) -> None:

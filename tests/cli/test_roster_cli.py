@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from cli_runner import run_cli
@@ -134,3 +135,15 @@ def test_status_and_manifest_csv_and_pdf(tmp_path: Path) -> None:
     assert wrong.code == 2 and "wrong supervisor PIN" in wrong.stderr
     bad = run_cli("roster", "manifest", "HD-BUS-3", str(tmp_path / "x.txt"), data_dir=tmp_path)
     assert bad.code == 2 and "csv or pdf" in bad.stderr
+
+    # the two manifests written are in the log; the refused ones are not
+    station = Station(tmp_path)
+    recorded = [
+        (e.operator, json.loads(e.payload)) for e in station.log.events(kind="data_exported")
+    ]
+    station.close()
+    common = {"what": "manifest", "rows": 6, "roster_id": "HD-BUS-3"}
+    assert recorded == [
+        ("cli", {**common, "format": "csv", "masked": True}),
+        ("cli", {**common, "format": "pdf", "masked": False}),
+    ]

@@ -457,3 +457,17 @@ def test_a_walk_in_without_a_traveller_key_is_found_by_its_masked_name(bench: Be
     assert [r.event_id for r in review.page(LogFilter(text="7777"), 0, 10)] == [found.event_id]
     assert review.detail(found.event_id).personal["id_number"] == "110***********7777"
     assert review.count(LogFilter()) == len(kinds_of(station))  # the import and ticks too
+
+
+def test_exports_have_log_rows(bench: Bench) -> None:
+    station = bench.station
+    station.record_export("log", "xlsx", rows=120, masked=False, operator="李站长")
+    station.record_export(
+        "manifest", "pdf", rows=68, masked=True, operator="marshal", roster_id="HD-BUS-3"
+    )
+    review = ReviewService(station)
+    rows = review.page(LogFilter(kinds=("data_exported",)), 0, 10)
+    assert [(r.operator, r.summary) for r in rows] == [
+        ("marshal", "manifest · HD-BUS-3 · pdf · 68 rows · masked"),
+        ("李站长", "log · xlsx · 120 rows · UNMASKED"),
+    ]

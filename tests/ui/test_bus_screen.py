@@ -587,6 +587,16 @@ def test_export_the_manifest_as_csv_and_pdf(
     assert screen.message.heading.text() == "无法保存名单"
     assert str(blocked / "m.csv") in screen.message.detail.text()
 
+    # each saved file is in the log (the failed one is not), by the marshal, masked
+    recorded = [
+        (e.operator, json.loads(e.payload)) for e in buses.station.log.events(kind="data_exported")
+    ]
+    assert [payload["format"] for _, payload in recorded] == ["csv", "pdf", "csv"]
+    assert recorded[0] == (
+        screen.bus.operator,
+        {"what": "manifest", "format": "csv", "rows": 3, "masked": True, "roster_id": "HD-BUS-3"},
+    )
+
 
 def test_export_without_a_roster_says_so(qtbot: QtBot, bench: Bench, tmp_path: Path) -> None:
     screen = BusScreen(BusService(bench.station))
