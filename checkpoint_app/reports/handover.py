@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checkpoint_app.services.review import Counts, LogRow, ReviewService
+from checkpoint_app.services.review import Counts, LogFilter, LogRow, ReviewService
 
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing
@@ -115,6 +115,7 @@ class HandoverReport:
     unlocked: bool
     handover_event: tuple[str, int, str]  # the shift_handed_over event: (id, seq, hash)
     list_ages: dict[str, int | None]
+    exports: list[LogRow]  # the shift's data_exported events, oldest first
 
 
 def _now_iso(review: ReviewService) -> str:
@@ -181,6 +182,9 @@ def build_handover(
     referrals = _lines(review, review.journeys(since, until, ("refer",)), unlocked)
     denials = _lines(review, review.journeys(since, until, ("deny",)), unlocked)
     overrides = _lines(review, review.journeys(since, until, ("override",)), unlocked)
+    exports = review.page(
+        LogFilter(since=since, until=until, kinds=("data_exported",)), 0, MAX_EXPORTS
+    )[::-1]
     gates = tuple(sorted(g for g in counts.per_gate if g) or review.facets().gates)
     report = review.check_integrity()
     brk = report.first_break
@@ -237,6 +241,7 @@ def build_handover(
         unlocked=unlocked,
         handover_event=(event.event_id, event.seq, event.hash),
         list_ages=review.list_ages(),
+        exports=exports,
     )
 
 
@@ -278,6 +283,9 @@ def unsynced_text(report: HandoverReport) -> str:
 
 
 LINE_HEADER = ("时间 time (UTC)", "通道 gate", "操作员 operator", "姓名 name", "原因 reason")
+EXPORT_HEADER = ("时间 time (UTC)", "操作员 operator", "导出内容 what was written")
+#: The exports a report lists (a shift has a handful; the log has them all).
+MAX_EXPORTS = 500
 OVERRIDE_HEADER = (
     "时间 time (UTC)", "通道 gate", "改判人 who", "姓名 name", "改为 to", "理由 why",
 )  # fmt: skip
@@ -305,6 +313,10 @@ def _clip(text: str, width_mm: float) -> str:
 
 def _line_cells(line: ReportLine) -> list[str]:
     return [_short(line.occurred_at), line.gate, line.operator, line.name or "-", line.reason]
+
+
+def _export_cells(row: LogRow) -> list[str]:
+    return [_short(row.occurred_at), row.operator, row.summary]
 
 
 def _override_cells(line: ReportLine) -> list[str]:
@@ -558,6 +570,12 @@ def write_handover_pdf(report: HandoverReport, path: Path) -> None:
         if report.overrides
         else Paragraph("无 none", body)
     )  # fmt: skip
+    story += [Paragraph(f"数据导出 Exports ({len(report.exports)})", heading)]
+    story.append(
+        table(EXPORT_HEADER, [_export_cells(x) for x in report.exports], [30, 40, 116])
+        if report.exports
+        else Paragraph("无 none", body)
+    )
 
     story.append(Paragraph("设备链头 Chain head of each device", heading))
     story.append(
@@ -706,6 +724,7 @@ def write_handover_xlsx(report: HandoverReport, path: Path) -> None:
     sheet("转复核 Referrals", list(LINE_HEADER), [_line_cells(x) for x in report.referrals])
     sheet("拒绝 Denials", list(LINE_HEADER), [_line_cells(x) for x in report.denials])
     sheet("改判 Overrides", list(OVERRIDE_HEADER), [_override_cells(x) for x in report.overrides])
+    sheet("导出 Exports", list(EXPORT_HEADER), [_export_cells(x) for x in report.exports])
     if path.exists():
         raise FileExistsError(path)
     partial = path.with_name(path.name + ".partial")

@@ -154,3 +154,36 @@ def test_a_tampered_log_is_reported_broken(shift: Shift, tmp_path: Path) -> None
     write_handover_xlsx(report, tmp_path / "broken.xlsx")
     values = {r[0]: r[1] for r in cells(tmp_path / "broken.xlsx", "汇总 Summary") if r and r[0]}
     assert values["完整性 Integrity"] == "BROKEN"
+
+
+def test_the_shifts_exports_are_listed(shift: Shift, tmp_path: Path) -> None:
+    station = shift.bench.station
+    station.record_export(
+        "manifest", "pdf", rows=68, masked=True, operator="小王", roster_id="HD-BUS-3"
+    )
+    shift.bench.clock.advance(60)
+    station.record_export("log", "xlsx", rows=23, masked=False, operator="李站长")
+    shift.bench.clock.advance(13 * 3600)  # after the shift: not in its report
+    station.record_export("log", "csv", rows=25, masked=True, operator="赵晚班")
+    report = handover(shift)
+    assert [(x.operator, x.summary) for x in report.exports] == [
+        ("小王", "manifest · HD-BUS-3 · pdf · 68 rows · masked"),
+        ("李站长", "log · xlsx · 23 rows · UNMASKED"),
+    ]
+    write_handover_pdf(report, tmp_path / "r.pdf")
+    text = pdf_text(tmp_path / "r.pdf")
+    assert "数据导出 Exports (2)" in text and "log · xlsx · 23 rows · UNMASKED" in text
+    assert "赵晚班" not in text and "25 rows" not in text
+    write_handover_xlsx(report, tmp_path / "r.xlsx")
+    rows = cells(tmp_path / "r.xlsx", "导出 Exports")
+    assert [r[1:] for r in rows[1:]] == [
+        ["小王", "manifest · HD-BUS-3 · pdf · 68 rows · masked"],
+        ["李站长", "log · xlsx · 23 rows · UNMASKED"],
+    ]
+
+
+def test_a_shift_without_exports_says_none(shift: Shift, tmp_path: Path) -> None:
+    report = handover(shift)
+    assert report.exports == []
+    write_handover_pdf(report, tmp_path / "r.pdf")
+    assert "数据导出 Exports (0)" in pdf_text(tmp_path / "r.pdf")
