@@ -60,3 +60,28 @@ def utf8_stdout() -> io.TextIOBase:
     if isinstance(stream, io.TextIOWrapper):
         stream.reconfigure(encoding="utf-8", newline="\n")
     return stream
+
+
+def record_export(
+    args: argparse.Namespace,
+    what: str,
+    fmt: str,
+    *,
+    rows: int,
+    masked: bool,
+    roster_id: str | None = None,
+) -> None:
+    """One ``data_exported`` event for a file just written (Station.record_export)."""
+    from checkpoint_app.services.station import ConfigError, open_station
+    from checkpoint_app.store.database import StoreError
+
+    try:
+        station = open_station(resolve_data_dir(args))
+    except (ConfigError, StoreError) as exc:
+        raise UsageError(f"{args.out} was written but not recorded in the log: {exc}") from None
+    try:
+        station.record_export(
+            what, fmt, rows=rows, masked=masked, operator=args.operator, roster_id=roster_id
+        )
+    finally:
+        station.close()

@@ -6,37 +6,13 @@ import argparse
 import json
 from pathlib import Path
 
-from checkpoint_app.cli.common import resolve_data_dir, unlock, utf8_stdout
+from checkpoint_app.cli.common import record_export, resolve_data_dir, unlock, utf8_stdout
 from checkpoint_app.cli.main import EXIT_OK, UsageError
 from checkpoint_app.domain.timeparse import parse_time
 from checkpoint_app.store import store_path
 from checkpoint_app.store.database import StoreError, open_database
 from checkpoint_app.store.event_log import utc_timestamp
 from checkpoint_app.store.export import FORMATS, export_rows, write_export
-
-
-def record_export(
-    args: argparse.Namespace,
-    what: str,
-    fmt: str,
-    *,
-    rows: int,
-    masked: bool,
-    roster_id: str | None = None,
-) -> None:
-    """One ``data_exported`` event for a file just written (Station.record_export)."""
-    from checkpoint_app.services.station import ConfigError, open_station
-
-    try:
-        station = open_station(resolve_data_dir(args))
-    except (ConfigError, StoreError) as exc:
-        raise UsageError(f"{args.out} was written but not recorded in the log: {exc}") from None
-    try:
-        station.record_export(
-            what, fmt, rows=rows, masked=masked, operator=args.operator, roster_id=roster_id
-        )
-    finally:
-        station.close()
 
 
 def run_export(args: argparse.Namespace) -> int:

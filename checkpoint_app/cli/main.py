@@ -232,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data_dir(backup)
     backup.add_argument("out", metavar="OUT", help="the new file to write")
+    backup.add_argument("--operator", default="cli", help="who takes it (recorded in the log)")
 
     enrol = sub.add_parser(
         "enrol",

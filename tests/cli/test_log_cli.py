@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -56,7 +57,14 @@ def test_backup_then_verify_the_copy(tmp_path: Path) -> None:
     copy_dir = tmp_path / "copy"
     copy_dir.mkdir()
     out.rename(store_path(copy_dir))
-    assert run_cli("log", "verify", data_dir=copy_dir).json_lines()[0]["events"] == 3
+    assert run_cli("log", "verify", data_dir=copy_dir).json_lines()[0]["events"] == 3  # as taken
+
+    # the live log says a full copy was taken (after it: the copy has not this event)
+    live = open_event_log(tmp_path / "live")
+    recorded = [(e.operator, json.loads(e.payload)) for e in live.events(kind="data_exported")]
+    live.db.conn.close()
+    assert recorded == [("cli", {"what": "backup", "format": "sqlite", "rows": 3, "masked": False})]
+    assert run_cli("log", "verify", data_dir=tmp_path / "live").json_lines()[0]["events"] == 4
 
 
 def test_backup_without_a_store_exits_2(tmp_path: Path) -> None:
