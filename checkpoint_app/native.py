@@ -155,7 +155,7 @@ def input_method_override(env: dict[str, str] | os._Environ[str], plugins: Path)
         modifiers = env.get("XMODIFIERS", "")
         if "@im=" not in modifiers:
             return None
-        requested = modifiers.split("@im=", 1)[1].split()[0].strip()
+        requested = (modifiers.split("@im=", 1)[1].split() or [""])[0]
         if requested in ("", "ibus", "none"):
             return None  # IBus: Qt finds it by itself; none: no input method
     key = requested.lower()

@@ -32,6 +32,8 @@ def plugins(tmp_path: Path) -> Path:
         ({"XMODIFIERS": "@im=none"}, None),
         ({}, None),
         ({"XMODIFIERS": ""}, None),
+        ({"XMODIFIERS": "@im="}, None),
+        ({"QT_IM_MODULE": "  ", "XMODIFIERS": "@im=fcitx5 "}, "ibus"),
     ],
 )
 def test_override(plugins: Path, env: dict[str, str], expected: str | None) -> None:

@@ -118,14 +118,17 @@ def run_roster_manifest(args: argparse.Namespace) -> int:
         raise UsageError(f"{exc.message} ('checkpoint-app roster status' lists them)") from None
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
-    station.record_export(
-        "manifest",
-        fmt,
-        rows=len(entries),
-        masked=not unmasked,
-        operator=args.operator,
-        roster_id=summary.roster_id,
-    )
+    try:
+        station.record_export(
+            "manifest",
+            fmt,
+            rows=len(entries),
+            masked=not unmasked,
+            operator=args.operator,
+            roster_id=summary.roster_id,
+        )
+    except StoreError as exc:
+        raise UsageError(f"{out} was written but not recorded in the log: {exc}") from None
     _print(
         {
             "manifest": str(out),
