@@ -172,10 +172,10 @@ class Station:
         operator: str,
         roster_id: str | None = None,
     ) -> Event:
-        """A file of the station's data was written (``what``: ``log`` or ``manifest``):
-        one ``data_exported`` event, so the review shows who took what off the device
-        and whether it held personal data unmasked. Recorded after the file is complete;
-        the file name is not recorded (it may name a person or a home folder)."""
+        """A file of the station's data was written (``what``: ``log``, ``manifest`` or
+        ``backup``): one ``data_exported`` event, so the review shows who took what off
+        the device and whether it held personal data unmasked. Recorded after the file
+        is complete; its name is not recorded (it may name a person or a home folder)."""
         payload: dict[str, object] = {"what": what, "format": fmt, "rows": rows, "masked": masked}
         if roster_id is not None:
             payload["roster_id"] = roster_id
