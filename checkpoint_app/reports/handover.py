@@ -73,6 +73,19 @@ class ReportLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportLine:
+    """One file written from the station's data during the shift (``data_exported``)."""
+
+    occurred_at: str
+    operator: str
+    what: str  # log, manifest, backup
+    format: str
+    rows: int
+    masked: bool
+    roster_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class IntegrityResult:
     ok: bool
     events: int
@@ -115,7 +128,7 @@ class HandoverReport:
     unlocked: bool
     handover_event: tuple[str, int, str]  # the shift_handed_over event: (id, seq, hash)
     list_ages: dict[str, int | None]
-    exports: list[LogRow]  # the shift's data_exported events, oldest first
+    exports: list[ExportLine]  # the shift's data_exported events, oldest first
 
 
 def _now_iso(review: ReviewService) -> str:
@@ -162,6 +175,28 @@ def _unmasked_names(review: ReviewService, travellers: set[str]) -> dict[str, st
     return names
 
 
+def _exports(review: ReviewService, since: str, until: str) -> list[ExportLine]:
+    rows = review.page(
+        LogFilter(since=since, until=until, kinds=("data_exported",)), 0, MAX_EXPORTS
+    )
+    lines = []
+    for row in reversed(rows):
+        data = review.detail(row.event_id).payload
+        rows_written = data.get("rows")
+        lines.append(
+            ExportLine(
+                occurred_at=row.occurred_at,
+                operator=row.operator,
+                what=str(data.get("what", "")),
+                format=str(data.get("format", "")),
+                rows=rows_written if isinstance(rows_written, int) else 0,
+                masked=bool(data.get("masked")),
+                roster_id=str(data.get("roster_id") or ""),
+            )
+        )
+    return lines
+
+
 def build_handover(
     review: ReviewService,
     since: str,
@@ -182,9 +217,7 @@ def build_handover(
     referrals = _lines(review, review.journeys(since, until, ("refer",)), unlocked)
     denials = _lines(review, review.journeys(since, until, ("deny",)), unlocked)
     overrides = _lines(review, review.journeys(since, until, ("override",)), unlocked)
-    exports = review.page(
-        LogFilter(since=since, until=until, kinds=("data_exported",)), 0, MAX_EXPORTS
-    )[::-1]
+    exports = _exports(review, since, until)
     gates = tuple(sorted(g for g in counts.per_gate if g) or review.facets().gates)
     report = review.check_integrity()
     brk = report.first_break
@@ -283,7 +316,10 @@ def unsynced_text(report: HandoverReport) -> str:
 
 
 LINE_HEADER = ("时间 time (UTC)", "通道 gate", "操作员 operator", "姓名 name", "原因 reason")
-EXPORT_HEADER = ("时间 time (UTC)", "操作员 operator", "导出内容 what was written")
+EXPORT_HEADER = (
+    "时间 time (UTC)", "操作员 operator", "内容 what", "格式 format", "条数 rows", "个人信息 personal data",
+)  # fmt: skip
+EXPORT_WHAT = {"log": "日志 log", "manifest": "乘车名单 manifest", "backup": "完整备份 full backup"}
 #: The exports a report lists (a shift has a handful; the log has them all).
 MAX_EXPORTS = 500
 OVERRIDE_HEADER = (
@@ -315,8 +351,13 @@ def _line_cells(line: ReportLine) -> list[str]:
     return [_short(line.occurred_at), line.gate, line.operator, line.name or "-", line.reason]
 
 
-def _export_cells(row: LogRow) -> list[str]:
-    return [_short(row.occurred_at), row.operator, row.summary]
+def _export_cells(line: ExportLine) -> list[str]:
+    what = EXPORT_WHAT.get(line.what, line.what)
+    return [
+        _short(line.occurred_at), line.operator,
+        f"{what} {line.roster_id}".strip(), line.format, f"{line.rows:,}",
+        "已遮蔽 masked" if line.masked else "未遮蔽 UNMASKED",
+    ]  # fmt: skip
 
 
 def _override_cells(line: ReportLine) -> list[str]:
@@ -572,7 +613,7 @@ def write_handover_pdf(report: HandoverReport, path: Path) -> None:
     )  # fmt: skip
     story += [Paragraph(f"数据导出 Exports ({len(report.exports)})", heading)]
     story.append(
-        table(EXPORT_HEADER, [_export_cells(x) for x in report.exports], [30, 40, 116])
+        table(EXPORT_HEADER, [_export_cells(x) for x in report.exports], [30, 34, 52, 18, 18, 34])
         if report.exports
         else Paragraph("无 none", body)
     )
@@ -737,6 +778,7 @@ def write_handover_xlsx(report: HandoverReport, path: Path) -> None:
 
 
 __all__ = [
+    "ExportLine",
     "HandoverReport",
     "IntegrityResult",
     "ReportLine",

@@ -166,19 +166,21 @@ def test_the_shifts_exports_are_listed(shift: Shift, tmp_path: Path) -> None:
     shift.bench.clock.advance(13 * 3600)  # after the shift: not in its report
     station.record_export("log", "csv", rows=25, masked=True, operator="赵晚班")
     report = handover(shift)
-    assert [(x.operator, x.summary) for x in report.exports] == [
-        ("小王", "manifest · HD-BUS-3 · pdf · 68 rows · masked"),
-        ("李站长", "log · xlsx · 23 rows · UNMASKED"),
+    assert [(x.operator, x.what, x.roster_id, x.rows, x.masked) for x in report.exports] == [
+        ("小王", "manifest", "HD-BUS-3", 68, True),
+        ("李站长", "log", "", 23, False),
     ]
     write_handover_pdf(report, tmp_path / "r.pdf")
     text = pdf_text(tmp_path / "r.pdf")
-    assert "数据导出 Exports (2)" in text and "log · xlsx · 23 rows · UNMASKED" in text
+    assert "数据导出 Exports (2)" in text
+    assert re.search(r"李站长\s+日志 log\s+xlsx\s+23\s+未遮蔽 UNMASKED", text), text
+    assert re.search(r"小王\s+乘车名单 manifest HD-BUS-3\s+pdf\s+68\s+已遮蔽 masked", text)
     assert "赵晚班" not in text and "25 rows" not in text
     write_handover_xlsx(report, tmp_path / "r.xlsx")
     rows = cells(tmp_path / "r.xlsx", "导出 Exports")
     assert [r[1:] for r in rows[1:]] == [
-        ["小王", "manifest · HD-BUS-3 · pdf · 68 rows · masked"],
-        ["李站长", "log · xlsx · 23 rows · UNMASKED"],
+        ["小王", "乘车名单 manifest HD-BUS-3", "pdf", "68", "已遮蔽 masked"],
+        ["李站长", "日志 log", "xlsx", "23", "未遮蔽 UNMASKED"],
     ]
 
 
