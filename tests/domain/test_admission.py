@@ -157,6 +157,9 @@ CASES: dict[str, Case] = {
     "second reading 601 s later is a first": Case(phi1(), A.REMEASURE, R.FEVER_FIRST_READING, [reading(37.5, 601), reading(38.0)]),
     "normal second reading admits": Case(phi1(), A.ADMIT, R.GREEN_NO_FEVER, [reading(37.6, 120), reading(36.8)]),
     "37.2 after a fever is normal": Case(phi1(), A.ADMIT, R.GREEN_NO_FEVER, [reading(37.3, 60), reading(37.2)]),
+    # two readings in the same second: the one taken later (listed later) is the newest
+    "same second, normal taken last": Case(phi1(), A.ADMIT, R.GREEN_NO_FEVER, [reading(37.3), reading(35.5)]),
+    "same second, fever taken last": Case(phi1(), A.REFER, R.FEVER_CONFIRMED, [reading(35.5), reading(37.3), reading(37.4)]),
     "a normal reading does not reset": Case(phi1(), A.REFER, R.FEVER_CONFIRMED, [reading(37.5, 200), reading(36.9, 100), reading(37.4)]),
     "fevers keep coming": Case(phi1(), A.REFER, R.FEVER_CONFIRMED, [reading(37.5, 1000), reading(37.6, 500), reading(37.4)]),
     "readings out of order": Case(phi1(), A.REMEASURE, R.FEVER_FIRST_READING, [reading(38.0), reading(36.5, 120)]),
@@ -477,7 +480,9 @@ def test_admit_needs_a_fine_code_and_a_normal_reading(
     if decision.action is A.ADMIT:
         assert verification.result == "VALID" and verification.format is CodeFormat.PHI1
         assert verification.claims["sts"] == "green"
-        newest = max(inputs["readings"], key=lambda r: r.at)
+        # newest last, as decide() orders them: of two readings in the same second,
+        # the one taken (listed) later
+        newest = sorted(inputs["readings"], key=lambda r: r.at)[-1]
         assert NOW - newest.at <= READING_MAX_AGE_S
         assert not newest.temperature.is_fever(rules_.fever_threshold_c)
         assert not inputs["journey"].has_entered
@@ -489,4 +494,5 @@ def test_admit_needs_a_fine_code_and_a_normal_reading(
     if decision.provisional_allowed:
         assert (decision.action, decision.reason) in soft
         assert rules_.provisional_admission and not inputs["journey"].has_entered
-        assert not max(current, key=lambda r: r.at).temperature.is_fever(rules_.fever_threshold_c)
+        newest_current = sorted(current, key=lambda r: r.at)[-1]
+        assert not newest_current.temperature.is_fever(rules_.fever_threshold_c)
