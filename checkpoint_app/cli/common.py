@@ -9,11 +9,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checkpoint_app.cli.main import UsageError
 from checkpoint_app.domain.timeparse import parse_time
 from checkpoint_app.paths import data_dir
+
+if TYPE_CHECKING:
+    from checkpoint_app.services.station import Station
 
 
 def clock(args: argparse.Namespace) -> Callable[[], int]:
@@ -62,7 +65,18 @@ def utf8_stdout() -> io.TextIOBase:
     return stream
 
 
+def open_cli_station(args: argparse.Namespace) -> Station:
+    """The station of ``--data-dir`` (or the default); a store problem exits 2."""
+    from checkpoint_app.services.station import ConfigError, open_station
+
+    try:
+        return open_station(resolve_data_dir(args))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def record_export(
+    station: Station,
     args: argparse.Namespace,
     what: str,
     fmt: str,
@@ -71,17 +85,12 @@ def record_export(
     masked: bool,
     roster_id: str | None = None,
 ) -> None:
-    """One ``data_exported`` event for a file just written (Station.record_export)."""
-    from checkpoint_app.services.station import ConfigError, open_station
+    """One ``data_exported`` event for ``args.out``, just written (Station.record_export)."""
     from checkpoint_app.store.database import StoreError
 
-    try:
-        station = open_station(resolve_data_dir(args))
-    except (ConfigError, StoreError) as exc:
-        raise UsageError(f"{args.out} was written but not recorded in the log: {exc}") from None
     try:
         station.record_export(
             what, fmt, rows=rows, masked=masked, operator=args.operator, roster_id=roster_id
         )
-    finally:
-        station.close()
+    except StoreError as exc:
+        raise UsageError(f"{args.out} was written but not recorded in the log: {exc}") from None

@@ -6,11 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
-from checkpoint_app.cli.common import record_export, resolve_data_dir, unlock, utf8_stdout
+from checkpoint_app.cli.common import open_cli_station, record_export, unlock, utf8_stdout
 from checkpoint_app.cli.main import EXIT_OK, UsageError
 from checkpoint_app.domain.timeparse import parse_time
-from checkpoint_app.store import store_path
-from checkpoint_app.store.database import StoreError, open_database
+from checkpoint_app.store.database import StoreError
 from checkpoint_app.store.event_log import utc_timestamp
 from checkpoint_app.store.export import FORMATS, export_rows, write_export
 
@@ -30,21 +29,17 @@ def run_export(args: argparse.Namespace) -> int:
             since = utc_timestamp(datetime.fromtimestamp(parse_time(args.since), UTC))
         except (ValueError, OverflowError) as exc:
             raise UsageError(f"--since {args.since!r}: {exc}") from None
-    path = store_path(resolve_data_dir(args))
+    station = open_cli_station(args)
     try:
-        db = open_database(path)
-    except StoreError as exc:
-        raise UsageError(str(exc)) from None
-    try:
-        unmasked = unlock(db, args.pin)
-        count = write_export(export_rows(db, since=since, unmasked=unmasked), out, fmt)
+        unmasked = unlock(station.db, args.pin)
+        count = write_export(export_rows(station.db, since=since, unmasked=unmasked), out, fmt)
+        record_export(station, args, "log", fmt, rows=count, masked=not unmasked)
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:
-        db.close()
-    record_export(args, "log", fmt, rows=count, masked=not unmasked)
+        station.close()
     line = {"export": str(out), "format": fmt, "events": count, "masked": not unmasked}
     utf8_stdout().write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
     return EXIT_OK

@@ -8,7 +8,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from checkpoint_app.cli.common import record_export, resolve_data_dir, utf8_stdout
+from checkpoint_app.cli.common import open_cli_station, record_export, resolve_data_dir, utf8_stdout
 from checkpoint_app.cli.main import EXIT_CHECK_FAILED, EXIT_OK, UsageError
 from checkpoint_app.store import store_path
 from checkpoint_app.store.backup import backup_store
@@ -61,6 +61,10 @@ def run_backup(args: argparse.Namespace) -> int:
     # the copy holds every personal field unmasked: the log says who took one, and when
     with closing(sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)) as copy:
         events = int(copy.execute("SELECT COUNT(*) FROM events").fetchone()[0])
-    record_export(args, "backup", "sqlite", rows=events, masked=False)
+    station = open_cli_station(args)
+    try:
+        record_export(station, args, "backup", "sqlite", rows=events, masked=False)
+    finally:
+        station.close()
     _emit({"backup": str(target), "bytes": size})
     return EXIT_OK

@@ -7,7 +7,13 @@ import json
 import time
 from pathlib import Path
 
-from checkpoint_app.cli.common import resolve_data_dir, unlock, utf8_stdout
+from checkpoint_app.cli.common import (
+    open_cli_station,
+    record_export,
+    resolve_data_dir,
+    unlock,
+    utf8_stdout,
+)
 from checkpoint_app.cli.main import EXIT_OK, UsageError
 from checkpoint_app.domain.bus import BusRefused
 from checkpoint_app.domain.roster import RosterError
@@ -57,12 +63,8 @@ def run_roster_import(args: argparse.Namespace) -> int:
 
 def _bus(args: argparse.Namespace) -> tuple[object, object]:
     from checkpoint_app.services.bus import BusService
-    from checkpoint_app.services.station import ConfigError, open_station
 
-    try:
-        station = open_station(resolve_data_dir(args))
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    station = open_cli_station(args)
     return station, BusService(station)
 
 
@@ -118,17 +120,10 @@ def run_roster_manifest(args: argparse.Namespace) -> int:
         raise UsageError(f"{exc.message} ('checkpoint-app roster status' lists them)") from None
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
-    try:
-        station.record_export(
-            "manifest",
-            fmt,
-            rows=len(entries),
-            masked=not unmasked,
-            operator=args.operator,
-            roster_id=summary.roster_id,
-        )
-    except StoreError as exc:
-        raise UsageError(f"{out} was written but not recorded in the log: {exc}") from None
+    record_export(
+        station, args, "manifest", fmt, rows=len(entries), masked=not unmasked,
+        roster_id=summary.roster_id,
+    )  # fmt: skip
     _print(
         {
             "manifest": str(out),

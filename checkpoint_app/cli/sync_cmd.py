@@ -7,9 +7,8 @@ import json
 import socket
 import time
 
-from checkpoint_app.cli.common import resolve_data_dir, utf8_stdout
+from checkpoint_app.cli.common import open_cli_station, utf8_stdout
 from checkpoint_app.cli.main import EXIT_CHECK_FAILED, EXIT_OK, UsageError
-from checkpoint_app.services.station import ConfigError, Station, open_station
 from checkpoint_app.sync.client import ApiClient, ApiError, BadUrl, Refused
 from checkpoint_app.sync.engine import SyncEngine, enrol, sync_status
 from checkpoint_app.sync.worker import transport_for
@@ -21,19 +20,12 @@ def _print(line: object) -> None:
     out.flush()
 
 
-def _station(args: argparse.Namespace) -> Station:
-    try:
-        return open_station(resolve_data_dir(args))
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-
-
 def run_enrol(args: argparse.Namespace) -> int:
     try:
         client = ApiClient(args.url)
     except BadUrl as exc:
         raise UsageError(str(exc)) from None
-    station = _station(args)
+    station = open_cli_station(args)
     name = args.name or socket.gethostname()
     try:
         done = enrol(station, client, client.base_url, args.code, name)
@@ -53,7 +45,7 @@ def run_enrol(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    station = _station(args)
+    station = open_cli_station(args)
     transport = transport_for(station)
     if transport is None:
         raise UsageError("this station is not enrolled: run 'checkpoint-app enrol URL CODE' first")
