@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def project_module(relative: str) -> ModuleType:
+    """A script of the project that is not a package module (``benchmarks/bench_crash.py``,
+    ``scripts/icu_trim.py``), imported under its file's stem."""
+    path = PROJECT_ROOT / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def shared_dir() -> Path:

@@ -3,21 +3,13 @@ bundle itself is measured after the build, by scripts/check_bundle.sh)."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 from cli_runner import run_benchmark
-from shared_paths import PROJECT_ROOT
+from shared_paths import project_module
 
-spec = importlib.util.spec_from_file_location(
-    "bench_bundle", PROJECT_ROOT / "benchmarks" / "bench_bundle.py"
-)
-assert spec is not None and spec.loader is not None
-bench_bundle = importlib.util.module_from_spec(spec)
-sys.modules["bench_bundle"] = bench_bundle
-spec.loader.exec_module(bench_bundle)
+bench_bundle = project_module("benchmarks/bench_bundle.py")
 
 
 def test_bundle_size_counts_files_once_by_part(tmp_path: Path) -> None:

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
-import sys
 from pathlib import Path
 from types import ModuleType
 
 from cli_runner import run_benchmark, run_cli
-from shared_paths import PROJECT_ROOT
+from shared_paths import project_module
 
 
 def soak_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_crash", PROJECT_ROOT / "benchmarks" / "bench_crash.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return project_module("benchmarks/bench_crash.py")
 
 
 def test_crash_soak_quick_kills_50_writers_and_loses_nothing() -> None:

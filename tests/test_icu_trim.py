@@ -4,20 +4,15 @@ child process, as the bundle loads it by its soname)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from shared_paths import PROJECT_ROOT
+from shared_paths import project_module
 
-spec = importlib.util.spec_from_file_location("icu_trim", PROJECT_ROOT / "scripts" / "icu_trim.py")
-assert spec is not None and spec.loader is not None
-icu_trim = importlib.util.module_from_spec(spec)
-sys.modules["icu_trim"] = icu_trim
-spec.loader.exec_module(icu_trim)
+icu_trim = project_module("scripts/icu_trim.py")
 
 linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="Qt ships its own ICU on Linux only"
@@ -110,8 +105,9 @@ def icu_step(library: Path) -> subprocess.CompletedProcess[str]:
 
 @linux_only
 def test_qt_sorts_chinese_and_names_zones_with_the_trimmed_data(tmp_path: Path) -> None:
-    result = icu_trim.trim(qt_icu_library(), tmp_path)
-    assert result.library == tmp_path / qt_icu_library().name
+    library = qt_icu_library()
+    result = icu_trim.trim(library, tmp_path)
+    assert result.library == tmp_path / library.name
     assert result.bytes_after < result.bytes_before / 4  # 32 MB -> about 4 MB
     assert result.items_after < result.items_before
     step = icu_step(result.library)
