@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +140,7 @@ BUNDLED_INPUT_METHODS = {
 }
 
 
-def input_method_override(env: dict[str, str] | os._Environ[str], plugins: Path) -> str | None:
+def input_method_override(env: Mapping[str, str], plugins: Path) -> str | None:
     """The ``QT_IM_MODULE`` the bundle should use instead of the session's, or None.
 
     Chinese desktops on Linux mostly run fcitx5, which sets ``QT_IM_MODULE=fcitx``
