@@ -109,14 +109,16 @@ def use_bundled_input_method() -> None:
     """Linux bundle: a session input method whose Qt plugin the bundle lacks (fcitx)
     becomes IBus, which fcitx5 also answers (``native.input_method_override``)."""
     import os
+    from pathlib import Path
+
+    from PySide6.QtCore import QLibraryInfo
 
     from checkpoint_app import native
 
-    root = native.bundle_root()
-    if root is None or not sys.platform.startswith("linux"):
+    if native.bundle_root() is None or not sys.platform.startswith("linux"):
         return
-    plugins = root / "PySide6" / "Qt" / "plugins" / "platforminputcontexts"
-    override = native.input_method_override(os.environ, plugins)
+    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    override = native.input_method_override(os.environ, plugins / "platforminputcontexts")
     if override:
         requested = os.environ.get("QT_IM_MODULE") or os.environ.get("XMODIFIERS")
         log.info("input method %s has no plugin in the bundle: using %s", requested, override)
